@@ -1,0 +1,1 @@
+"""The assistant: routes a question, retrieves sections, answers with numbered citations."""

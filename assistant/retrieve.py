@@ -1,0 +1,104 @@
+"""Hybrid retrieval over sections: dense (Chroma, MiniLM) + lexical (SQLite FTS5 BM25), fused by
+reciprocal rank fusion. Also exposed as a LangChain retriever so other code can compose it.
+
+Example::
+
+    retriever = HybridRetriever(records, vectors)
+    hits = retriever.search("who funds the regional pool of interpreters", k=5)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from indexer.models import Section
+from indexer.store import RecordStore
+from indexer.vectors import VectorStore
+
+RRF_K = 60
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further had
+has have having he her here hers how i if in into is it its itself just me more most my no nor not
+now of off on once only or other our out over own same she should so some such than that the their
+them then there these they this those through to too under until up very was we were what when
+where which while who whom why will with would you your yet there's what's it's isn't anything
+say says said tell plan plans
+""".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    section: Section
+    score: float  # fused RRF score
+    dense: float | None  # cosine similarity, when the dense side found it
+    lexical: float | None  # BM25 score, when the lexical side found it
+    dense_rank: int | None
+    lexical_rank: int | None
+
+
+def query_terms(text: str) -> list[str]:
+    """Content words of a question (lower case, stopwords dropped), in order, unique."""
+    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())))
+
+
+class HybridRetriever:
+    """Dense + BM25 with RRF. ``mode`` may be "hybrid", "dense" or "lexical" (for measuring)."""
+
+    def __init__(self, records: RecordStore, vectors: VectorStore | None) -> None:
+        self.records = records
+        self.vectors = vectors
+
+    def search(self, query: str, k: int = 10, plan_ids: list[str] | None = None,
+               kinds: set[str] | None = None, mode: str = "hybrid", depth: int = 30) -> list[Hit]:
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense") and self.vectors is not None:
+            dense = self.vectors.query(query, k=depth, plan_ids=plan_ids)
+        if mode in ("hybrid", "lexical"):
+            lexical = self.records.search(" ".join(query_terms(query)) or query, k=depth,
+                                          plan_ids=plan_ids)
+        fused: dict[str, float] = {}
+        info: dict[str, dict[str, Any]] = {}
+        for name, ranked in (("dense", dense), ("lexical", lexical)):
+            for rank, (sid, score) in enumerate(ranked, start=1):
+                fused[sid] = fused.get(sid, 0.0) + 1.0 / (RRF_K + rank)
+                info.setdefault(sid, {})[name] = (score, rank)
+        hits = []
+        for sid, score in sorted(fused.items(), key=lambda kv: -kv[1]):
+            section = self.records.section(sid)
+            if kinds and section.kind not in kinds:
+                continue
+            d = info[sid].get("dense")
+            lx = info[sid].get("lexical")
+            hits.append(Hit(section, score, d[0] if d else None, lx[0] if lx else None,
+                            d[1] if d else None, lx[1] if lx else None))
+            if len(hits) >= k:
+                break
+        return hits
+
+
+class SectionRetriever(BaseRetriever):
+    """LangChain face of :class:`HybridRetriever`: documents carry the section's metadata."""
+
+    hybrid: Any
+    k: int = 5
+    plan_ids: list[str] | None = None
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        docs = []
+        for hit in self.hybrid.search(query, k=self.k, plan_ids=self.plan_ids):
+            s = hit.section
+            docs.append(Document(page_content=s.text, metadata={
+                "section_id": s.id, "plan_id": s.plan_id, "file": s.file,
+                "heading_path": " › ".join(s.heading_path), "line_start": s.line_start,
+                "line_end": s.line_end, "score": hit.score}))
+        return docs

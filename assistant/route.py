@@ -1,0 +1,139 @@
+"""Read a question: which kind of answer it wants, which plans it names, what time window it
+means, and which kind of fact (a date, an amount, a count, a country...) must be in the answer.
+
+Example::
+
+    r = read_question("Which deadlines fall in the next 60 days?", as_of=date(2018, 5, 1))
+    r.route, r.window  # "deadline", (date(2018, 5, 1), date(2018, 6, 30))
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ROUTES = ("driver", "funding", "deadline", "budget", "content", "cross_plan", "follow_up")
+
+_DRIVER = re.compile(
+    r"\b(who(?:'s| is| are| was)?\b(?! else)|which (?:organi[sz]ation|body|bodies|country|countries|agency|"
+    r"partner|institution)s?\b|responsible|in charge|lead(?:s|ing)?\b|drives?|driving|driver|runs?\b|"
+    r"implement(?:s|ing)|deliver(?:s|ing)|coordinat(?:es|ing|or)|behind)", re.I)
+_FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donor|sponsor\w*|"
+                      r"seeking|negotiat\w*)\b", re.I)
+_BUDGET = re.compile(r"\b(budget|how much|amount|contribution|eur\b|euros?|million)\b", re.I)
+_DEADLINE = re.compile(r"\b(when|deadline|due|until|by when|how long|next (?:month|week|year|"
+                       r"quarter|\d+ \w+)|coming up|upcoming|scheduled|overdue|ahead|end date|"
+                       r"start(?:s|ing)?\b|timeline|still (?:to come|coming))", re.I)
+_CROSS = re.compile(r"\b(which (?:of the )?plans|which documents|all (?:the )?plans|across (?:the )?plans|"
+                    r"compare|comparison|both plans|two (?:\w+ )?plans|each plan|between the .* and the|"
+                    r"do the (?:two|\w+ \w+) plans|plans (?:mention|agree|differ|say))", re.I)
+_FOLLOW = re.compile(r"^\s*(and|what about|how about|also|then)\b|\b(it|its|that|this|they|them|"
+                     r"those|these|the same)\b", re.I)
+_COUNTRY = re.compile(r"\bwhich (?:member )?(country|countries|state|states|nation)\b", re.I)
+_PLACE = re.compile(r"\b(which|what) (city|place|town|venue|location)\b|\bwhere\b", re.I)
+_COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+){0,3})", re.I)
+_DAY = re.compile(r"\b(on )?what (?:exact )?(?:date|day)\b|\bwhich date\b", re.I)
+_FINDINGS = re.compile(r"\b(findings?|results?|conclusions?|outcomes?) of\b|\bwhat did\b.*\b(find|show|"
+                       r"conclude)\b", re.I)
+
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "thirty": 30, "sixty": 60,
+              "ninety": 90}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "quarter": 91}
+
+
+@dataclass(frozen=True)
+class Reading:
+    route: str
+    answer_type: str | None  # date_day | date | amount | count | country | place | findings | None
+    window: tuple[date, date] | None  # the time window the question means, if any
+    window_text: str  # how the question said it ("next month", "in the next 60 days")
+    count_noun: str  # for "how many X": X
+    follow_up: bool
+    asks_driver: bool
+    asks_funding: bool
+    asks_when: bool
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def time_window(question: str, as_of: date) -> tuple[tuple[date, date] | None, str]:
+    """The window a question states relative to ``as_of`` (None when it states none)."""
+    q = question.lower()
+    m = re.search(r"\b(?:in |within )?(?:the )?(next|coming|following) (\d+|[a-z]+) (day|week|month|"
+                  r"year|quarter)s?\b", q)
+    if m:
+        n = int(m.group(2)) if m.group(2).isdigit() else _NUM_WORDS.get(m.group(2), 0)
+        if n:
+            unit = m.group(3)
+            end = (_add_months(as_of, n) if unit == "month" else
+                   _add_months(as_of, 3 * n) if unit == "quarter" else
+                   as_of + timedelta(days=n * _UNIT_DAYS[unit]))
+            return (as_of, end), m.group(0).strip()
+    if re.search(r"\bnext month\b", q):
+        first = _add_months(as_of.replace(day=1), 1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        return (first, last), "next month"
+    if re.search(r"\bthis month\b", q):
+        last = as_of.replace(day=calendar.monthrange(as_of.year, as_of.month)[1])
+        return (as_of, last), "this month"
+    if re.search(r"\bnext week\b", q):
+        return (as_of, as_of + timedelta(days=7)), "next week"
+    if re.search(r"\bnext year\b", q):
+        return (date(as_of.year + 1, 1, 1), date(as_of.year + 1, 12, 31)), "next year"
+    if re.search(r"\b(end of (?:this|the) year|this year)\b", q):
+        return (as_of, date(as_of.year, 12, 31)), "before the end of this year"
+    if re.search(r"\b(soon|near|upcoming|coming up|approaching)\b", q):
+        return (as_of, as_of + timedelta(days=90)), "in the next 90 days"
+    return None, ""
+
+
+def read_question(question: str, *, as_of: date, has_history: bool = False) -> Reading:
+    """Classify the question (see ROUTES) and pull out what the answer must contain."""
+    q = question.strip()
+    window, window_text = time_window(q, as_of)
+    asks_driver = bool(_DRIVER.search(q))
+    asks_funding = bool(_FUNDING.search(q))
+    asks_budget = bool(_BUDGET.search(q))
+    asks_when = bool(_DEADLINE.search(q)) or window is not None
+    words = re.findall(r"[a-z]+", q.lower())
+    follow_up = has_history and (len(words) <= 7 and bool(_FOLLOW.search(q)))
+    if _CROSS.search(q):
+        route = "cross_plan"
+    elif window is not None or re.search(r"\b(overdue|next deadline|how long|until when|by when)\b", q, re.I):
+        route = "deadline"
+    elif asks_budget:
+        route = "budget"
+    elif asks_driver and re.match(r"^\s*(who|which (?:organi[sz]ation|body|country|agency))", q, re.I):
+        route = "driver"
+    elif asks_funding:
+        route = "funding"
+    elif asks_driver:
+        route = "driver"
+    elif asks_when and re.match(r"^\s*(when|from what|by when|until when|what is the deadline)", q, re.I):
+        route = "deadline"
+    else:
+        route = "content"
+    answer_type = None
+    count_noun = ""
+    if _DAY.search(q):
+        answer_type = "date_day"
+    elif (m := _COUNT.search(q)) and not re.search(r"\bhow many (?:of|times)\b", q, re.I):
+        answer_type, count_noun = "count", m.group(1)
+    elif _COUNTRY.search(q) and re.search(r"\b(is|was)\b", q):
+        answer_type = "country"
+    elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):
+        answer_type = "place"
+    elif route == "budget" and re.search(r"\b(budget|how much|amount)\b", q, re.I):
+        answer_type = "amount"
+    elif _FINDINGS.search(q):
+        answer_type = "findings"
+    return Reading(route=route, answer_type=answer_type, window=window, window_text=window_text,
+                   count_noun=count_noun, follow_up=follow_up, asks_driver=asks_driver,
+                   asks_funding=asks_funding, asks_when=asks_when)

@@ -1,0 +1,1 @@
+"""The indexer: corpus files -> plans, sections (embedded in Chroma) and action records (SQLite)."""

@@ -1,0 +1,96 @@
+"""Action records from prose plans: numbered items with their Responsible/Deadline lines.
+
+Table rows become actions in ``indexer.tables.row_actions``; this module handles the rest:
+BSEC-style lettered directions with numbered actions, CICA issues under Roman areas, ECO
+numbered measures. The action number joins the heading numbers with the item's: ``C.1``,
+``II.3``, ``4.b.1``.
+
+Example::
+
+    actions = prose_actions(parsed.plan, parsed.sections)
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.dates import parse_timeline
+from indexer.funding import funding_status, parse_amounts
+from indexer.models import Action, Plan, Section
+
+ATTR_RE = re.compile(
+    r"\b(Responsible|Deadline|Starting|Timeline|Funding)\s*:\s*(.*?)(?=\s*[-–]?\s*\b(?:Responsible|"
+    r"Deadline|Starting|Timeline|Funding)\s*:|$)", re.I)
+HEAD_NUM = re.compile(r"^\s*(?:(\d{1,2})\)|([a-k])\)|([A-H])\.|([IVX]{1,5})\.)\s")
+ITEM_NUM = re.compile(r"^\s*(?:[-•*]\s+)?(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")
+SPLIT_DRIVERS = re.compile(r"\s*(?:;|,|\band\b|\bwith\b)\s*")
+
+
+def _head_numbers(path: tuple[str, ...]) -> list[str]:
+    nums = []
+    for head in path:
+        m = HEAD_NUM.match(head + " ")
+        if m:
+            nums.append(next(g for g in m.groups() if g))
+    return nums
+
+
+def split_drivers(text: str) -> tuple[str, ...]:
+    """'Member States and Country Coordinator of the Working Group' -> two drivers."""
+    text = text.strip(" .;:")
+    parts = [p.strip(" .;:") for p in SPLIT_DRIVERS.split(text) if p and p.strip(" .;:")]
+    # "the Chairmanships-in-Office of BSEC" keeps its words; drop leading articles
+    return tuple(re.sub(r"^(?:the)\s+", "", p, flags=re.I) for p in parts)
+
+
+def _title(body: str) -> str:
+    first = re.split(r"(?<=[.;:])\s+|\s+(?=Responsible\s*:)", body, maxsplit=1)[0]
+    return first.strip(" .;:")[:200]
+
+
+def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> list[Action]:
+    """One Action per numbered item (kind 'item'), and per heading whose body is only
+    Responsible/Deadline lines (e.g. a direction with no numbered sub-actions)."""
+    actions: list[Action] = []
+    seen: dict[str, int] = {}
+    for s in sections:
+        if s.kind == "table_row":
+            continue
+        attrs = {k.lower(): v.strip(" .;*") for k, v in ATTR_RE.findall(s.text)}
+        m = ITEM_NUM.match(s.text)
+        if s.kind == "item" and m:
+            body = s.text[m.end():]
+            number = ".".join(_head_numbers(s.heading_path) + [m.group(1)])
+            title = _title(body)
+        elif attrs and ("responsible" in attrs) and re.match(r"^\s*(Responsible|Deadline)", s.text, re.I):
+            nums = _head_numbers(s.heading_path)
+            if not nums:
+                continue
+            number = ".".join(nums)
+            title = re.sub(r"^\s*\S+\s+", "", s.heading_path[-1])
+            body = s.text
+        else:
+            continue
+        timeline = attrs.get("deadline") or ("Starting: " + attrs["starting"] if "starting" in attrs
+                                              else attrs.get("timeline", ""))
+        tl = parse_timeline(timeline) if timeline else None
+        funding = attrs.get("funding", "")
+        need = next((h for h in reversed(s.heading_path)), "")
+        if s.kind == "item" and s.heading_path:
+            need = s.heading_path[-1]
+        base = f"{plan.id}:{number}"
+        seen[base] = seen.get(base, 0) + 1
+        aid = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        r = tl.range if tl else None
+        actions.append(Action(
+            id=aid, plan=plan.id, number=number, need=need, title=title,
+            text=re.sub(r"\s*[-–]?\s*\b(Responsible|Deadline|Starting)\s*:.*$", "", body,
+                        flags=re.I | re.S).strip() or body,
+            drivers=split_drivers(attrs["responsible"]) if "responsible" in attrs else (),
+            status=tl.status if tl else "unknown", timeline=timeline,
+            start=r.start if r else None, end=r.end if r else None,
+            precision=r.precision if r else None, recurrence=r.recurrence if r else None,
+            funding=funding, funding_status=funding_status(funding) if funding else "unknown",
+            amounts=parse_amounts(s.text), section_id=s.id, file=s.file,
+            line_start=s.line_start, line_end=s.line_end))
+    return actions

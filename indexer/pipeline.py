@@ -1,0 +1,244 @@
+"""Index the corpus: incremental (content hash per file) and atomic (build aside, then swap).
+
+Each run that changes anything builds a new *generation* (a SQLite file and a Chroma collection)
+next to the serving one, carrying unchanged files' records and embeddings over, and only then
+points ``<data_dir>/CURRENT`` at it. A crash mid-way leaves the previous generation serving.
+
+Example::
+
+    summary = run_index(get_settings())
+    print(summary.line())
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from indexer.actions import prose_actions
+from indexer.embed import make_embedder
+from indexer.load import Document, Problem, load_corpus
+from indexer.parse import parse_document
+from indexer.store import RecordStore
+from indexer.tables import row_actions
+from indexer.vectors import Passage, VectorStore, passages_for
+from plans.errors import IndexMissingError, PlansError, StoreError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexSummary:
+    plans: int = 0
+    sections: int = 0
+    actions: int = 0
+    passages_embedded: int = 0
+    indexed: list[str] = field(default_factory=list)  # files parsed and embedded this run
+    unchanged: list[str] = field(default_factory=list)  # files carried over
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str = ""
+
+    def line(self) -> str:
+        return (f"{self.plans} plans, {self.sections} sections, {self.actions} actions; "
+                f"{len(self.indexed)} indexed, {len(self.unchanged)} unchanged, "
+                f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.seconds:.1f} s")
+
+
+def plan_id_for(rel: str) -> str:
+    stem = rel.rsplit(".", 1)[0]
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+
+
+def current_generation(settings: Any) -> str | None:
+    pointer = Path(settings.data_dir) / "CURRENT"
+    try:
+        gen = pointer.read_text().strip()
+    except OSError:
+        return None
+    return gen or None
+
+
+def records_path(settings: Any, generation: str) -> Path:
+    return Path(settings.data_dir) / "gens" / generation / "plans.sqlite"
+
+
+def open_records(settings: Any) -> RecordStore:
+    gen = current_generation(settings)
+    if not gen:
+        raise IndexMissingError("No index found: run `plans index` first.")
+    return RecordStore(records_path(settings, gen))
+
+
+def open_vectors(settings: Any, embedder: Embeddings) -> VectorStore:
+    gen = current_generation(settings)
+    if not gen:
+        raise IndexMissingError("No index found: run `plans index` first.")
+    return VectorStore.open(settings, generation=gen, embedder=embedder)
+
+
+def _swap(settings: Any, generation: str) -> None:
+    data = Path(settings.data_dir)
+    tmp = data / f"CURRENT.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(generation)
+    os.replace(tmp, data / "CURRENT")
+
+
+def _clean_old(settings: Any, keep: set[str]) -> None:
+    """Remove generations other than ``keep`` (the serving one and the one before it)."""
+    gens = Path(settings.data_dir) / "gens"
+    if not gens.is_dir():
+        return
+    for child in gens.iterdir():
+        if child.name not in keep:
+            if settings.chroma_url:
+                try:
+                    from indexer.embed import FakeEmbedder
+
+                    VectorStore.open(settings, generation=child.name, embedder=FakeEmbedder()).drop()
+                except PlansError:
+                    pass
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool = False,
+              progress: bool | None = None) -> IndexSummary:
+    """Bring the index up to date with the corpus folder; returns what was done."""
+    t0 = time.perf_counter()
+    data = Path(settings.data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    docs, problems = load_corpus(Path(settings.corpus_dir))
+    docs, dupes = _drop_duplicates(docs)
+    problems += dupes
+    emb = embedder or make_embedder(settings)
+    emb_name = getattr(emb, "name", type(emb).__name__)
+
+    old_gen = current_generation(settings)
+    old_store = old_vs = None
+    if old_gen:
+        try:
+            old_store = RecordStore(records_path(settings, old_gen))
+            if old_store.meta("embedder") != emb_name or old_store.meta("complete") != "1":
+                old_store = None
+        except IndexMissingError:
+            old_store = None
+    old_files = old_store.files() if old_store else {}
+    new_files = {d.rel: d.sha256 for d in docs}
+    # a file that was fine before and is broken now keeps its last good version
+    keep_old = [p.file for p in problems if p.file in old_files and p.file not in new_files]
+    for f in keep_old:
+        new_files[f] = old_files[f]
+    problems = [Problem(p.file, p.reason + (" (the previously indexed version is kept)"
+                                            if p.file in keep_old else "")) for p in problems]
+    summary = IndexSummary(skipped=problems)
+    if old_store and not force and old_files == new_files:
+        summary.unchanged = sorted(new_files)
+        _fill_counts(summary, old_store)
+        summary.generation = old_gen or ""
+        summary.seconds = time.perf_counter() - t0
+        return summary
+    if old_store:
+        try:
+            old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
+        except StoreError:
+            old_vs = None
+
+    gen = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    store = RecordStore(records_path(settings, gen), create=True)
+    vs = VectorStore.open(settings, generation=gen, embedder=emb, create=True)
+    to_embed: list[Passage] = []
+    if old_vs:
+        for f in keep_old:
+            _carry(f, old_store, old_vs, store, vs)
+    for doc in _progress(docs, progress, "parsing"):
+        if not force and old_vs and old_files.get(doc.rel) == doc.sha256:
+            _carry(doc.rel, old_store, old_vs, store, vs)
+            summary.unchanged.append(doc.rel)
+            continue
+        try:
+            to_embed += _index_document(doc, store)
+        except PlansError as exc:
+            problems.append(Problem(doc.rel, exc.message))
+            continue
+        except Exception as exc:  # a parser bug must not lose the other files
+            log.exception("parsing %s failed", doc.rel)
+            problems.append(Problem(doc.rel, f"could not be parsed ({type(exc).__name__}: {exc})"))
+            continue
+        summary.indexed.append(doc.rel)
+    batch = 64
+    for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):
+        vs.add(to_embed[i:i + batch])
+    summary.passages_embedded = len(to_embed)
+    summary.removed = sorted(set(old_files) - set(new_files))
+    store.set_meta("embedder", emb_name)
+    store.set_meta("created", datetime.now(UTC).isoformat())
+    store.set_meta("complete", "1")
+    _fill_counts(summary, store)
+    store.close()
+    _swap(settings, gen)
+    _clean_old(settings, keep={gen, old_gen} if old_gen else {gen})
+    summary.generation = gen
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _carry(file: str, old_store: RecordStore, old_vs: VectorStore, store: RecordStore,
+           vs: VectorStore) -> None:
+    """Carry an unchanged file's records and embeddings into the new generation."""
+    store.copy_file_from(old_store, file)
+    passages, vectors = old_vs.passages_of(file)
+    vs.add(passages, vectors)
+
+
+def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
+    plan_id = plan_id_for(doc.rel)
+    parsed = parse_document(doc.text, plan_id=plan_id, file=doc.rel, sha256=doc.sha256)
+    if not parsed.sections:
+        raise PlansError("no text sections could be found in it")
+    actions = prose_actions(parsed.plan, parsed.sections)
+    if parsed.table_rows:
+        actions += row_actions(list(parsed.table_rows), plan_id=plan_id, file=doc.rel,
+                               section_ids=parsed.row_sections)
+    store.add_file(parsed.plan, list(parsed.sections), actions)
+    out: list[Passage] = []
+    for s in parsed.sections:
+        out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.title))
+    return out
+
+
+def _drop_duplicates(docs: list[Document]) -> tuple[list[Document], list[Problem]]:
+    seen: dict[str, str] = {}
+    keep, problems = [], []
+    for d in docs:
+        if d.sha256 in seen:
+            problems.append(Problem(d.rel, f"duplicate of {seen[d.sha256]} (same content)"))
+        else:
+            seen[d.sha256] = d.rel
+            keep.append(d)
+    return keep, problems
+
+
+def _fill_counts(summary: IndexSummary, store: RecordStore) -> None:
+    db = store.db
+    summary.plans = db.execute("SELECT COUNT(*) FROM plans").fetchone()[0]
+    summary.sections = db.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
+    summary.actions = db.execute("SELECT COUNT(*) FROM actions").fetchone()[0]
+
+
+def _progress(items: Any, enabled: bool | None, desc: str) -> Any:
+    if enabled is False:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, disable=None if enabled is None else not enabled, leave=False)

@@ -1,0 +1,94 @@
+"""Query the action records: by plan, driver, funding status and due window.
+
+Example::
+
+    flt = ActionFilter(plan="wbcsci", funding="seeking")
+    for action in filter_actions(store, flt): ...
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from indexer.dates import next_due
+from indexer.models import Action, DateRange, Plan
+from indexer.store import RecordStore
+from plans.errors import InputError, NotFoundError
+
+FUNDING = ("available", "seeking", "negotiating", "unknown")
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    plan: str | None = None
+    driver: str | None = None
+    funding: str | None = None
+    due_within: int | None = None  # days
+    as_of: date | None = None
+    overdue: bool = False
+
+
+def plan_keys(plan: Plan) -> set[str]:
+    """Words that name a plan: its id, organisation, title words and the years of its period."""
+    words = set(re.findall(r"[a-z0-9]+", f"{plan.id} {plan.title}".lower()))
+    words.add(plan.organisation.lower())
+    return words
+
+
+def resolve_plan(store: RecordStore, text: str) -> Plan:
+    """A plan by id, organisation or a word of its title ("wbcsci", "eco", "2021")."""
+    plans = store.plans()
+    needle = text.strip().lower()
+    if not needle:
+        raise InputError("The plan name is empty.")
+    for p in plans:
+        if p.id == needle:
+            return p
+    hits = [p for p in plans if needle == p.organisation.lower()]
+    if len(hits) != 1:
+        words = set(re.findall(r"[a-z0-9]+", needle))
+        scored = [(len(words & plan_keys(p)), p) for p in plans]
+        best = max((s for s, _ in scored), default=0)
+        hits = [p for s, p in scored if s == best and s > 0]
+        if len(hits) > 1:
+            narrowed = [p for p in hits if needle in p.id or needle in p.title.lower()]
+            hits = narrowed or hits
+    if not hits:
+        names = ", ".join(p.id for p in plans)
+        raise NotFoundError(f"No plan matches {text!r}. Known plans: {names}.")
+    if len(hits) > 1:
+        names = ", ".join(p.id for p in hits)
+        raise InputError(f"{text!r} matches several plans ({names}); be more specific.")
+    return hits[0]
+
+
+def due_date(a: Action, as_of: date) -> date | None:
+    """When the action is next due on or after ``as_of`` (its end, or the next recurrence)."""
+    rng = DateRange(start=a.start, end=a.end, precision=a.precision, recurrence=a.recurrence,
+                    permanent=a.status == "permanent")
+    return next_due(rng, as_of)
+
+
+def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
+    if flt.funding and flt.funding not in FUNDING:
+        raise InputError(f"--funding must be one of {', '.join(FUNDING)}, not {flt.funding!r}.")
+    if flt.due_within is not None and flt.due_within < 0:
+        raise InputError("--due-within must be a number of days, 0 or more.")
+    as_of = flt.as_of or date.today()
+    plan_id = resolve_plan(store, flt.plan).id if flt.plan else None
+    out = []
+    for a in store.actions(plan=plan_id):
+        if flt.driver and not any(flt.driver.lower() in d.lower() for d in a.drivers):
+            continue
+        if flt.funding and a.funding_status != flt.funding:
+            continue
+        if flt.overdue and not (a.end and a.end < as_of and a.status not in {"done", "permanent"}):
+            continue
+        if flt.due_within is not None:
+            due = due_date(a, as_of)
+            if due is None or due > as_of + timedelta(days=flt.due_within):
+                continue
+        out.append(a)
+    return out

@@ -1,0 +1,177 @@
+"""SQLite records: plans, sections (with an FTS5 index for BM25) and action records.
+
+Example::
+
+    store = RecordStore(Path(".plans/gens/20261123T101500/plans.sqlite"))
+    store.sections(plan_id="eco-plan-of-action-transnational-organized-crime")
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from indexer.models import Action, Amount, Plan, Section
+from plans.errors import IndexMissingError, NotFoundError, StoreError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT);
+CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
+    period TEXT, file TEXT, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
+    heading_path TEXT, text TEXT, kind TEXT, char_start INT, char_end INT, line_start INT,
+    line_end INT, ordinal INT, embed_text TEXT);
+CREATE INDEX IF NOT EXISTS sections_plan ON sections(plan_id, ordinal);
+CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
+    embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
+CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT);
+"""
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class RecordStore:
+    """One SQLite file holding a whole index generation's records."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise IndexMissingError("No index found: run `plans index` first.")
+        try:
+            self.db = sqlite3.connect(str(self.path), check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            if create:
+                self.db.executescript(SCHEMA)
+            else:
+                self.db.execute("SELECT 1 FROM sections LIMIT 1")
+        except sqlite3.DatabaseError as exc:
+            raise IndexMissingError(
+                f"The index at {self.path} is corrupt or unreadable ({exc}); run `plans index`."
+            ) from exc
+        self._plans: dict[str, Plan] | None = None
+        self._sections: dict[str, Section] | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- writing -------------------------------------------------------------------------
+    def add_file(self, plan: Plan, sections: list[Section], actions: list[Action]) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?)",
+                            (plan.file, plan.sha256, plan.id))
+            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?)",
+                            (plan.id, plan.title, plan.organisation, plan.period, plan.file,
+                             plan.sha256))
+            for s in sections:
+                embed = s.embed_text(plan.title)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (s.id, s.plan_id, s.file, json.dumps(list(s.heading_path)), s.text, s.kind,
+                     s.char_start, s.char_end, s.line_start, s.line_end, s.ordinal, embed))
+                self.db.execute("INSERT INTO sections_fts VALUES (?,?,?)", (embed, s.id, s.plan_id))
+            for k, a in enumerate(actions):
+                self.db.execute("INSERT OR REPLACE INTO actions VALUES (?,?,?,?)",
+                                (a.id, a.plan, k, json.dumps(a.to_json())))
+
+    def copy_file_from(self, other: RecordStore, file: str) -> None:
+        """Carry an unchanged file's records over from the previous generation."""
+        row = other.db.execute("SELECT plan_id FROM files WHERE file=?", (file,)).fetchone()
+        if row is None:
+            raise StoreError(f"{file} is not in the previous index.")
+        plan = other.plan(row["plan_id"])
+        sections = other.sections(plan_id=plan.id)
+        actions = other.actions(plan=plan.id)
+        self.add_file(plan, sections, actions)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    # -- reading -------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def files(self) -> dict[str, str]:
+        return {r["file"]: r["sha256"] for r in self.db.execute("SELECT * FROM files")}
+
+    def plans(self) -> list[Plan]:
+        if self._plans is None:
+            self._plans = {r["id"]: Plan(**dict(r)) for r in
+                           self.db.execute("SELECT * FROM plans ORDER BY id")}
+        return list(self._plans.values())
+
+    def plan(self, plan_id: str) -> Plan:
+        self.plans()
+        assert self._plans is not None
+        if plan_id not in self._plans:
+            raise NotFoundError(f"No plan with id {plan_id!r}.")
+        return self._plans[plan_id]
+
+    @staticmethod
+    def _section(r: sqlite3.Row) -> Section:
+        return Section(id=r["id"], plan_id=r["plan_id"], file=r["file"],
+                       heading_path=tuple(json.loads(r["heading_path"])), text=r["text"],
+                       kind=r["kind"], char_start=r["char_start"], char_end=r["char_end"],
+                       line_start=r["line_start"], line_end=r["line_end"], ordinal=r["ordinal"])
+
+    def _all_sections(self) -> dict[str, Section]:
+        if self._sections is None:
+            rows = self.db.execute("SELECT * FROM sections ORDER BY plan_id, ordinal")
+            self._sections = {r["id"]: self._section(r) for r in rows}
+        return self._sections
+
+    def sections(self, plan_id: str | None = None) -> list[Section]:
+        return [s for s in self._all_sections().values() if plan_id is None or s.plan_id == plan_id]
+
+    def section(self, section_id: str) -> Section:
+        found = self._all_sections().get(section_id)
+        if found is None:
+            raise NotFoundError(f"No section with id {section_id!r}.")
+        return found
+
+    def embed_text(self, section_id: str) -> str:
+        row = self.db.execute("SELECT embed_text FROM sections WHERE id=?", (section_id,)).fetchone()
+        return row["embed_text"] if row else ""
+
+    def actions(self, plan: str | None = None) -> list[Action]:
+        sql = "SELECT data FROM actions" + (" WHERE plan_id=?" if plan else "") + " ORDER BY plan_id, ord"
+        rows = self.db.execute(sql, (plan,) if plan else ())
+        return [action_from_json(json.loads(r["data"])) for r in rows]
+
+    def search(self, query: str, k: int = 20, plan_ids: list[str] | None = None,
+               ) -> list[tuple[str, float]]:
+        """BM25 over section text (FTS5, porter stemming, case-insensitive): (section_id, score)."""
+        tokens = [t for t in _FTS_TOKEN.findall(query.lower()) if len(t) > 1 or t.isdigit()]
+        if not tokens:
+            return []
+        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(tokens))
+        sql = ("SELECT section_id, plan_id, bm25(sections_fts) AS score FROM sections_fts "
+               "WHERE sections_fts MATCH ? ORDER BY score LIMIT ?")
+        try:
+            rows = self.db.execute(sql, (match, k * 4 if plan_ids else k)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"Full-text search failed: {exc}") from exc
+        out = [(r["section_id"], -r["score"]) for r in rows
+               if plan_ids is None or r["plan_id"] in plan_ids]
+        return out[:k]
+
+
+def action_from_json(d: dict) -> Action:
+    src = d.get("source", {})
+    return Action(
+        id=d["id"], plan=d["plan"], number=d["number"], need=d["need"], title=d["title"],
+        text=d["text"], drivers=tuple(d["drivers"]), status=d["status"], timeline=d["timeline"],
+        start=_date(d["start"]), end=_date(d["end"]), precision=d.get("precision"),
+        recurrence=d.get("recurrence"), funding=d["funding"], funding_status=d["funding_status"],
+        amounts=tuple(Amount(**a) for a in d.get("amounts", [])), section_id=d["section_id"],
+        file=src.get("file", ""), line_start=src.get("line_start", 0),
+        line_end=src.get("line_end", 0), notes=tuple(d.get("notes", [])))

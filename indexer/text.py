@@ -1,0 +1,38 @@
+"""Markup stripping and whitespace folding shared by the indexer, the citations and the eval."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_TAG = re.compile(r"</?(?:ul|ol|li|p|u|i|b|em|strong|span|br|div|table|tr|td|th)\b[^>]*>",
+                  re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?(?:sup|sub)\b[^>]*>", re.IGNORECASE)
+_ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
+_EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?!\w)")
+_WS = re.compile(r"\s+")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML list/paragraph/emphasis tags and Markdown emphasis; keep the words.
+
+    >>> strip_markup("<p><u>Kosovo*</u></p> *Deadline:* Permanent")
+    'Kosovo* Deadline: Permanent'
+    """
+    text = _ANGLE_URL.sub(r"\1", text)
+    text = _INLINE_TAG.sub("", text)
+    text = _TAG.sub(" ", text)
+    text = text.replace("**", "")
+    text = _EMPH.sub(r"\1", text)
+    text = html.unescape(text)
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    """Collapse runs of whitespace (tabs, newlines, no-break spaces) to one space and trim."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def fold_lower(text: str) -> str:
+    """Whitespace folded and case folded: the comparison form used for quotes."""
+    return fold(text).casefold()

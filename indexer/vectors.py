@@ -1,0 +1,164 @@
+"""The vector-store seam: Chroma, embedded (PersistentClient) or a `chroma run` server (HttpClient).
+
+Only this module imports chromadb. Each section is stored as one or more passages (long sections
+are cut into windows so the whole text is embedded); dense search collapses passages back to
+sections, best passage first.
+
+Example::
+
+    vs = VectorStore.open(settings, generation="g1", embedder=emb, create=True)
+    vs.add(section_rows)
+    vs.query("who funds the cybercrime workshops", k=10)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from indexer.embed import chroma_function
+from plans.errors import StoreError
+
+log = logging.getLogger(__name__)
+WINDOW = 900  # characters of text per embedded passage (MiniLM reads ~256 word pieces)
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    section_id: str
+    plan_id: str
+    file: str
+    text: str
+
+
+def passages_for(section_id: str, plan_id: str, file: str, embed_text: str) -> list[Passage]:
+    """Cut a section's embed text (context line + body) into windows; each keeps the context."""
+    head, _, body = embed_text.partition("\n")
+    if len(body) <= WINDOW:
+        return [Passage(f"{section_id}#0", section_id, plan_id, file, embed_text)]
+    out, start, k = [], 0, 0
+    while start < len(body):
+        end = min(len(body), start + WINDOW)
+        if end < len(body):
+            cut = body.rfind(" ", start + WINDOW // 2, end)
+            end = cut if cut > 0 else end
+        out.append(Passage(f"{section_id}#{k}", section_id, plan_id, file,
+                           f"{head}\n{body[start:end].strip()}"))
+        start, k = end, k + 1
+    return out
+
+
+def _client(settings: Any, generation: str) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(settings.chroma_url)
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=chroma_settings)
+        path = Path(settings.data_dir) / "gens" / generation / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        where = settings.chroma_url or "the embedded store"
+        raise StoreError(f"Cannot reach the vector store at {where}: {exc}") from exc
+
+
+class VectorStore:
+    """Sections' passages in one Chroma collection (cosine space)."""
+
+    def __init__(self, client: Any, collection: Any, embedder: Embeddings, name: str) -> None:
+        self.client, self.collection, self.embedder, self.name = client, collection, embedder, name
+
+    @classmethod
+    def open(cls, settings: Any, *, generation: str, embedder: Embeddings,
+             create: bool = False) -> VectorStore:
+        client = _client(settings, generation)
+        name = collection_name(settings, generation)
+        ef = chroma_function(embedder)
+        try:
+            if create:
+                try:
+                    client.delete_collection(name)
+                except Exception:  # not there: fine
+                    pass
+                col = client.create_collection(name, embedding_function=ef,
+                                               metadata={"hnsw:space": "cosine"})
+            else:
+                col = client.get_collection(name, embedding_function=ef)
+        except Exception as exc:
+            raise StoreError(f"Cannot open the vector collection {name}: {exc}") from exc
+        return cls(client, col, embedder, name)
+
+    def add(self, passages: list[Passage], embeddings: list[list[float]] | None = None,
+            batch: int = 256) -> None:
+        if not passages:
+            return
+        if embeddings is None:
+            embeddings = self.embedder.embed_documents([p.text for p in passages])
+        try:
+            for i in range(0, len(passages), batch):
+                chunk = passages[i:i + batch]
+                self.collection.add(
+                    ids=[p.id for p in chunk], documents=[p.text for p in chunk],
+                    embeddings=embeddings[i:i + batch],
+                    metadatas=[{"section_id": p.section_id, "plan_id": p.plan_id, "file": p.file}
+                               for p in chunk])
+        except Exception as exc:
+            raise StoreError(f"Writing to the vector store failed: {exc}") from exc
+
+    def passages_of(self, file: str) -> tuple[list[Passage], list[list[float]]]:
+        """A file's passages with their stored embeddings (to carry them into a new generation)."""
+        try:
+            got = self.collection.get(where={"file": file},
+                                      include=["embeddings", "documents", "metadatas"])
+        except Exception as exc:
+            raise StoreError(f"Reading from the vector store failed: {exc}") from exc
+        passages = [Passage(i, m["section_id"], m["plan_id"], m["file"], d)
+                    for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return passages, [list(map(float, e)) for e in got["embeddings"]]
+
+    def count(self) -> int:
+        try:
+            return self.collection.count()
+        except Exception as exc:
+            raise StoreError(f"The vector store cannot be reached: {exc}") from exc
+
+    def query(self, text: str, k: int = 20, plan_ids: list[str] | None = None,
+              embedding: list[float] | None = None) -> list[tuple[str, float]]:
+        """Dense search: (section_id, cosine similarity), best first, one entry per section."""
+        vec = embedding if embedding is not None else self.embedder.embed_query(text)
+        where = None
+        if plan_ids:
+            where = {"plan_id": plan_ids[0]} if len(plan_ids) == 1 else {"plan_id": {"$in": plan_ids}}
+        try:
+            res = self.collection.query(query_embeddings=[vec], n_results=max(1, k * 3),
+                                        where=where, include=["metadatas", "distances"])
+        except Exception as exc:
+            raise StoreError(f"The vector store cannot be reached: {exc}") from exc
+        best: dict[str, float] = {}
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
+            sid = meta["section_id"]
+            sim = 1.0 - float(dist)
+            if sim > best.get(sid, -2.0):
+                best[sid] = sim
+        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
+
+    def drop(self) -> None:
+        try:
+            self.client.delete_collection(self.name)
+        except Exception as exc:  # pragma: no cover - best effort clean-up
+            log.warning("Could not delete collection %s: %s", self.name, exc)
+
+
+def collection_name(settings: Any, generation: str) -> str:
+    return f"{settings.collection}-{generation}"

@@ -1,0 +1,1 @@
+"""Shared kernel of the plans assistant: settings, errors and the command line."""

@@ -1,0 +1,141 @@
+"""The `plans` command line. Imports stay inside commands so each pays only for what it uses.
+
+Example::
+
+    plans index
+    plans actions --funding seeking --plan wbcsci --json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import typer
+
+from plans.errors import InputError, PlansError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Ask the plans of action on combating organised crime.")
+
+
+def _fail(exc: PlansError) -> None:
+    typer.secho(f"error: {exc.message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(exc.exit_code)
+
+
+def parse_date(value: str | None, name: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{name} must be a date like 2018-05-01, not {value!r}.") from exc
+
+
+@app.command()
+def index(force: bool = typer.Option(False, help="Re-embed every file even if unchanged."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Parse the corpus, embed its sections into Chroma and write the action records."""
+    from indexer.pipeline import run_index
+    from plans.settings import get_settings
+
+    try:
+        summary = run_index(get_settings(), force=force, progress=False if quiet else None)
+    except PlansError as exc:
+        _fail(exc)
+    for p in summary.skipped:
+        typer.secho(f"skipped {p.file}: {p.reason}", err=True, fg=typer.colors.YELLOW)
+    typer.echo(f"indexed: {summary.line()}")
+    if summary.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def actions(
+    plan: str | None = typer.Option(None, help="Plan id or a word of its title."),
+    driver: str | None = typer.Option(None, help="Driver, case-insensitive substring."),
+    funding: str | None = typer.Option(None, help="available|seeking|negotiating|unknown"),
+    due_within: int | None = typer.Option(None, help="Due within DAYS of --as-of."),
+    as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD (default today)."),
+    overdue: bool = typer.Option(False, help="Only actions whose end date is before --as-of."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list of records."),
+) -> None:
+    """List action records, filtered."""
+    from indexer.pipeline import open_records
+    from indexer.records import ActionFilter, filter_actions
+    from plans.settings import get_settings
+
+    try:
+        store = open_records(get_settings())
+        flt = ActionFilter(plan=plan, driver=driver, funding=funding, due_within=due_within,
+                           as_of=parse_date(as_of), overdue=overdue)
+        found = filter_actions(store, flt)
+    except PlansError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps([a.to_json() for a in found], indent=2, ensure_ascii=False))
+        return
+    for a in found:
+        drivers = ", ".join(a.drivers) or "-"
+        typer.echo(f"{a.id}  [{a.status}] {a.title[:70]}\n    drivers: {drivers}; timeline: "
+                   f"{a.timeline or '-'}; funding: {a.funding or '-'} ({a.funding_status})")
+    typer.echo(f"{len(found)} actions")
+
+
+@app.command()
+def sections(plan: str | None = typer.Option(None, help="Plan id or a word of its title."),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """List sections with their heading paths and line spans."""
+    from indexer.pipeline import open_records
+    from indexer.records import resolve_plan
+    from plans.settings import get_settings
+
+    try:
+        store = open_records(get_settings())
+        plan_id = resolve_plan(store, plan).id if plan else None
+        found = store.sections(plan_id=plan_id)
+    except PlansError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps([{"id": s.id, "plan": s.plan_id, "heading_path": list(s.heading_path),
+                                "kind": s.kind, "file": s.file, "line_start": s.line_start,
+                                "line_end": s.line_end, "text": s.text} for s in found],
+                              indent=2, ensure_ascii=False))
+        return
+    for s in found:
+        path = " › ".join(s.heading_path) or "(title)"
+        typer.echo(f"{s.id}  {s.file}:{s.line_start}-{s.line_end}  [{s.kind}] {path}")
+    typer.echo(f"{len(found)} sections")
+
+
+@app.command()
+def status() -> None:
+    """Show the serving index: its plans with section and action counts."""
+    from indexer.pipeline import current_generation, open_records
+    from plans.settings import get_settings
+
+    settings = get_settings()
+    try:
+        store = open_records(settings)
+    except PlansError as exc:
+        _fail(exc)
+    typer.echo(f"index {current_generation(settings)} in {settings.data_dir} "
+               f"(vector store: {settings.chroma_url or 'embedded'})")
+    for p in store.plans():
+        n_sec = len(store.sections(plan_id=p.id))
+        n_act = len(store.actions(plan=p.id))
+        typer.echo(f"  {p.id}: {n_sec} sections, {n_act} actions — {p.title}")
+
+
+def main() -> None:
+    try:
+        app()
+    except PlansError as exc:  # pragma: no cover - commands catch their own
+        typer.secho(f"error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
