@@ -70,7 +70,13 @@ def heading_of(line: str, next_nonblank: str | None, followed_by_blank: bool) ->
     """(level, title) when the line is a heading, else None."""
     m = MD_HEADING.match(line)
     if m:
-        return len(m.group(1)), _clean_heading(m.group(2))
+        title = _clean_heading(m.group(2))
+        # explicit numbering beats inconsistent Markdown levels: "3)" parts, "a)" sub-parts
+        if PAREN_NUM.match(title):
+            return 2, title
+        if PAREN_LETTER.match(title):
+            return 3, title
+        return len(m.group(1)), title
     stripped = strip_markup(line)
     if not stripped or "\t" in line:
         return None
@@ -87,7 +93,7 @@ def heading_of(line: str, next_nonblank: str | None, followed_by_blank: bool) ->
     if m:
         return 2, _clean_heading(line)
     m = NUMBERED.match(line)
-    if m and len(stripped) < 70 and followed_by_blank and not stripped.endswith((".", ";", ",")):
+    if m and len(stripped) < 100 and followed_by_blank and not stripped.endswith((".", ";", ",", ":")):
         return 3, _clean_heading(re.sub(r"^\s*\d+[.)]\s*", "", line))
     if (len(stripped) <= 60 and followed_by_blank and not BULLET.match(line)
             and not stripped.endswith((".", ";", ",", ":")) and next_nonblank is not None
@@ -135,25 +141,25 @@ class _Builder:
 
     def _add_split(self, lines: list[Line], kind: str, extra_path: tuple[str, ...]) -> str | None:
         """Cut a long block at sentence (or bullet) ends into pieces of at most MAX_SECTION."""
+        spans = [(s, e, ln) for ln in lines for s, e in _sentence_spans(self.text, ln.start, ln.end)]
         first_id = None
-        for ln in lines:
-            pieces = _sentence_spans(self.text, ln.start, ln.end)
-            chunk_start = chunk_end = None
-            for s, e in pieces:
-                if chunk_start is None:
-                    chunk_start, chunk_end = s, e
-                elif len(strip_markup(self.text[chunk_start:e])) > MAX_SECTION:
-                    sid = self._emit(ln, ln, chunk_start, chunk_end,
-                                     strip_markup(self.text[chunk_start:chunk_end]), kind, extra_path)
-                    first_id = first_id or sid
-                    chunk_start, chunk_end = s, e
-                else:
-                    chunk_end = e
-            if chunk_start is not None:
-                clean = strip_markup(self.text[chunk_start:chunk_end])
+        chunk: list[tuple[int, int, Line]] = []
+
+        def flush() -> None:
+            nonlocal first_id
+            if chunk:
+                s0, e0 = chunk[0][0], chunk[-1][1]
+                clean = strip_markup(self.text[s0:e0])
                 if clean:
-                    sid = self._emit(ln, ln, chunk_start, chunk_end, clean, kind, extra_path)
+                    sid = self._emit(chunk[0][2], chunk[-1][2], s0, e0, clean, kind, extra_path)
                     first_id = first_id or sid
+
+        for span in spans:
+            if chunk and len(strip_markup(self.text[chunk[0][0]:span[1]])) > MAX_SECTION:
+                flush()
+                chunk = []
+            chunk.append(span)
+        flush()
         return first_id
 
 

@@ -45,6 +45,8 @@ class RecordStore:
         self.path = Path(path)
         if not create and not self.path.exists():
             raise IndexMissingError("No index found: run `plans index` first.")
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(self.path), check_same_thread=False)
             self.db.row_factory = sqlite3.Row

@@ -11,6 +11,7 @@ _INLINE_TAG = re.compile(r"</?(?:sup|sub)\b[^>]*>", re.IGNORECASE)
 _ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
 _EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?!\w)")
 _WS = re.compile(r"\s+")
+_MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
 
 
 def strip_markup(text: str) -> str:
@@ -19,6 +20,7 @@ def strip_markup(text: str) -> str:
     >>> strip_markup("<p><u>Kosovo*</u></p> *Deadline:* Permanent")
     'Kosovo* Deadline: Permanent'
     """
+    text = _MD_HEADING.sub("", text)
     text = _ANGLE_URL.sub(r"\1", text)
     text = _INLINE_TAG.sub("", text)
     text = _TAG.sub(" ", text)

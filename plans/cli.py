@@ -110,6 +110,65 @@ def sections(plan: str | None = typer.Option(None, help="Plan id or a word of it
     typer.echo(f"{len(found)} sections")
 
 
+def _print_answer(answer: object) -> None:
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("\nSources:")
+        for c in answer.citations:
+            quote = c.quote if len(c.quote) <= 240 else c.quote[:240].rsplit(" ", 1)[0] + " …"
+            typer.echo(f"[{c.n}] {c.plan} › {c.section} ({c.file}, lines {c.line_start}-{c.line_end})")
+            typer.echo(f"    “{quote}”")
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
+        as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD (default today)."),
+        plan: str | None = typer.Option(None, help="Only this plan (id or a word of its title)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON.")) -> None:
+    """Ask one question; prints the answer and its numbered sources."""
+    from assistant.service import Assistant
+    from plans.settings import get_settings
+
+    try:
+        answer = Assistant(get_settings()).ask(question, as_of=parse_date(as_of), plan=plan)
+    except PlansError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_answer(answer)
+
+
+@app.command()
+def chat(as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD (default today)."),
+         plan: str | None = typer.Option(None, help="Only this plan.")) -> None:
+    """An interactive conversation in the terminal; follow-ups work. Empty line or Ctrl-D ends."""
+    import uuid
+
+    from assistant.service import Assistant
+    from plans.settings import get_settings
+
+    try:
+        bot = Assistant(get_settings())
+        day = parse_date(as_of)
+    except PlansError as exc:
+        _fail(exc)
+    cid = uuid.uuid4().hex
+    typer.echo("Ask about the plans of action (empty line to stop).")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            _print_answer(bot.ask(question, as_of=day, conversation_id=cid, plan=plan))
+        except PlansError as exc:
+            typer.secho(f"error: {exc.message}", err=True, fg=typer.colors.RED)
+        typer.echo("")
+
+
 @app.command()
 def status() -> None:
     """Show the serving index: its plans with section and action counts."""
@@ -127,6 +186,17 @@ def status() -> None:
         n_sec = len(store.sections(plan_id=p.id))
         n_act = len(store.actions(plan=p.id))
         typer.echo(f"  {p.id}: {n_sec} sections, {n_act} actions — {p.title}")
+
+
+def _register_eval() -> None:
+    try:
+        from eval.cli import eval_command
+    except ImportError:  # pragma: no cover - eval is part of the package
+        return
+    app.command("eval", help="Score the assistant on a gold file (answers, retrieval, citations).")(eval_command)
+
+
+_register_eval()
 
 
 def main() -> None:

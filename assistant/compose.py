@@ -1,0 +1,125 @@
+"""The grounded composer: turns chosen evidence into short markdown whose every claim carries a
+numbered citation ``[n]`` to the section it comes from. No model, no invention: action fields
+are printed as the plan writes them, prose is quoted sentence by sentence.
+
+Example::
+
+    c = Citations(records)
+    line = render_action(action, c, as_of=date(2018, 5, 1))
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.evidence import Lexicon, stem, tokens
+from assistant.models import Citation
+from indexer.dates import next_due, parse_timeline
+from indexer.models import Action, DateRange, Plan, Section
+from indexer.store import RecordStore
+from indexer.text import fold
+
+QUOTE_MAX = 600
+
+
+def short_name(plan: Plan) -> str:
+    """'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO': how people name a plan."""
+    years = re.findall(r"(?:19|20)\d\d", plan.period)
+    span = "-".join(dict.fromkeys(years)) if years else ""
+    return f"{plan.organisation} {span}".strip()
+
+
+class Citations:
+    """Numbers sections in the order they are first cited; one number per section."""
+
+    def __init__(self, records: RecordStore) -> None:
+        self.records = records
+        self.items: list[Citation] = []
+        self._by_section: dict[str, int] = {}
+
+    def cite(self, section: Section, quote: str | None = None) -> str:
+        if section.id in self._by_section:
+            return f"[{self._by_section[section.id]}]"
+        n = len(self.items) + 1
+        plan = self.records.plan(section.plan_id)
+        text = quote if quote and fold(quote) in section.text else section.text
+        if len(text) > QUOTE_MAX:
+            cut = text.rfind(" ", 0, QUOTE_MAX)
+            text = text[: cut if cut > 0 else QUOTE_MAX]
+        self.items.append(Citation(
+            n=n, plan=plan.title, section=" › ".join(section.heading_path) or plan.title,
+            quote=text, file=section.file, line_start=section.line_start, line_end=section.line_end,
+            section_id=section.id))
+        self._by_section[section.id] = n
+        return f"[{n}]"
+
+
+def best_bullets(text: str, terms: list[str], lexicon: Lexicon, limit: int = 2, max_len: int = 320) -> str:
+    """The output bullets of a table cell that best match the question."""
+    bullets = [b.strip(" -•;") for b in re.split(r"\s+[-•]\s+|(?<=;)\s+|\s+(?=[ivx]+\.\s)", " " + text)]
+    bullets = [b for b in bullets if len(b) > 3]
+    if not bullets:
+        return ""
+    scored = sorted(bullets, key=lambda b: -lexicon.coverage(terms, b))
+    chosen = [b for b in scored[:limit] if lexicon.coverage(terms, b) > 0] or scored[:1]
+    out = "; ".join(chosen)
+    return out if len(out) <= max_len else out[: out.rfind(" ", 0, max_len)] + " …"
+
+
+def days_phrase(end: date, as_of: date) -> str:
+    delta = (end - as_of).days
+    if delta > 0:
+        return f"{delta} days after {as_of.isoformat()}"
+    if delta == 0:
+        return "on the reference date"
+    return f"{-delta} days before {as_of.isoformat()}"
+
+
+def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
+                  as_of: date | None = None, show_due: bool = False) -> str:
+    """One action as a line: its number and title, what it delivers, who drives it, when, funding."""
+    ref = cites.cite(section)
+    head = f"**{a.number} {a.title}**".replace("** ", "**") if (a.number or a.title) else ""
+    parts = []
+    what = best_bullets(a.text, terms, lexicon) if a.text and a.text != a.title else ""
+    if what and fold(what) not in fold(a.title):
+        parts.append(what)
+    if a.drivers:
+        parts.append("driver(s): " + ", ".join(a.drivers))
+    if a.timeline:
+        parts.append("status/timeline: " + a.timeline)
+    elif a.status != "unknown":
+        parts.append("status: " + a.status)
+    if a.funding:
+        parts.append("funding: " + a.funding)
+    if show_due and as_of:
+        due = next_due(DateRange(a.start, a.end, a.precision, a.recurrence, a.status == "permanent"), as_of)
+        if due:
+            parts.append(f"next due {due.strftime('%d %B %Y').lstrip('0')} ({days_phrase(due, as_of)})")
+        elif a.end and a.end < as_of:
+            parts.append(f"ended {a.end.isoformat()} ({days_phrase(a.end, as_of)})")
+    body = " — ".join(p for p in [head, "; ".join(parts)] if p)
+    return f"{body} {ref}"
+
+
+def render_unit(text: str, section: Section, cites: Citations) -> str:
+    return f"{text} {cites.cite(section, text)}"
+
+
+def mentions_in_window(a: Action, window: tuple[date, date]) -> list[DateRange]:
+    """Date mentions of an action's timeline that fall inside a window."""
+    lo, hi = window
+    out = []
+    for r in parse_timeline(a.timeline).dates if a.timeline else []:
+        start, end = r.start or r.end, r.end or r.start
+        if start and end and start <= hi and end >= lo:
+            out.append(r)
+        elif r.recurrence and next_due(r, lo) and next_due(r, lo) <= hi:
+            out.append(r)
+    return out
+
+
+def term_overlap(terms: list[str], text: str) -> int:
+    have = {stem(t) for t in tokens(text)}
+    return sum(1 for t in terms if stem(t) in have)

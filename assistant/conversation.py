@@ -1,0 +1,58 @@
+"""Bounded, expiring conversation memory: a follow-up resolves against the previous turns.
+
+Example::
+
+    memory = ConversationMemory()
+    memory.add("c1", Turn("who drives 3.2?", "driver", ("wbcsci-..."), ("wbcsci-...:0123",)))
+    memory.last("c1").question
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str  # the question as resolved (a follow-up carries its subject)
+    route: str
+    plan_ids: tuple[str, ...]
+    section_ids: tuple[str, ...]  # what the answer cited
+
+
+class ConversationMemory:
+    """At most ``max_conversations`` conversations of ``max_turns`` turns, each kept ``ttl`` s."""
+
+    def __init__(self, max_conversations: int = 1000, max_turns: int = 6, ttl: float = 3600.0) -> None:
+        self.max_conversations, self.max_turns, self.ttl = max_conversations, max_turns, ttl
+        self._data: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def last(self, conversation_id: str | None) -> Turn | None:
+        if not conversation_id:
+            return None
+        with self._lock:
+            entry = self._data.get(conversation_id)
+            if entry is None:
+                return None
+            stamp, turns = entry
+            if time.monotonic() - stamp > self.ttl:
+                del self._data[conversation_id]
+                return None
+            return turns[-1] if turns else None
+
+    def add(self, conversation_id: str | None, turn: Turn) -> None:
+        if not conversation_id:
+            return
+        with self._lock:
+            _, turns = self._data.pop(conversation_id, (0.0, []))
+            turns = (turns + [turn])[-self.max_turns:]
+            self._data[conversation_id] = (time.monotonic(), turns)
+            while len(self._data) > self.max_conversations:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)

@@ -1,0 +1,185 @@
+"""Evidence: cut retrieved sections into citable units (sentences, list items, a table row) and
+score them against the question; check that the asked-for fact is really there.
+
+Example::
+
+    lex = Lexicon.from_sections(records.sections())
+    units = units_of(section)
+    best = max(units, key=lambda u: lex.coverage(question_terms, u.text))
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from indexer.models import Section
+from indexer.text import fold
+
+# a few equivalences plans and people word differently
+SYNONYMS = {
+    "yearly": ("annual", "annually", "once a year", "every year"),
+    "annual": ("yearly", "once a year", "annually"),
+    "money": ("funding", "funds", "budget", "financ"),
+    "financed": ("funding", "funded", "budget"),
+    "funded": ("funding", "available", "financ"),
+    "paid": ("funding", "budget", "funded"),
+    "twice": ("semester", "bi-annual", "twice"),
+    "lead": ("lead", "driver", "responsible", "led"),
+    "drives": ("driver", "lead", "responsible"),
+    "runs": ("driver", "lead", "responsible"),
+    "cybercrime": ("cyber", "ict"),
+    "ict": ("cyber", "information and communication"),
+    "cyber": ("cybercrime", "ict"),
+    "trafficking": ("thb", "trafficking"),
+    "interpreters": ("interpret", "interpretation"),
+    "kosovo": ("omik", "kp"),
+    "meeting": ("meet", "meetings"),
+    "oversight": ("monitor", "review", "evaluat"),
+    "review": ("review", "monitor", "evaluat"),
+}
+_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
+MONTHS = ("january february march april may june july august september october november december "
+          "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_YEAR = r"(?:19|20)\d\d"
+DATE_DAY = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s*(?:{'|'.join(MONTHS)})\b\.?,?\s*{_YEAR}|"
+    rf"\b(?:{'|'.join(MONTHS)})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}|"
+    rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.\s?(?:{_YEAR}|\d\d)\b", re.I)
+DATE_ANY = re.compile(rf"{DATE_DAY.pattern}|\b(?:{'|'.join(MONTHS)})\b|\b{_YEAR}\b|\bQ[1-4]\b", re.I)
+AMOUNT = re.compile(r"(?:EUR|€|USD|US\$|\$|GBP|£)\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:EUR|euros?|million|mln)\b",
+                    re.I)
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
+                "thirty forty fifty hundred").split()
+FINDINGS = re.compile(r"\b(found|findings?|concluded|conclusions?|showed|shows|revealed|recommend\w*)\b",
+                      re.I)
+COUNTRIES = {c.lower() for c in (
+    "Afghanistan Albania Armenia Austria Azerbaijan Bahrain Belarus Belgium Bosnia Bulgaria Cambodia "
+    "China Croatia Cyprus Egypt France Georgia Germany Greece Hungary India Indonesia Iran Iraq Israel "
+    "Italy Jordan Kazakhstan Kosovo Kyrgyzstan Macedonia Moldova Mongolia Montenegro Netherlands Pakistan "
+    "Palestine Poland Qatar Romania Russia Serbia Slovenia Spain Sri Tajikistan Thailand Turkey Turkmenistan "
+    "Ukraine Uzbekistan Vietnam Bangladesh Korea Emirates Lithuania Latvia Estonia Slovakia Sweden Norway "
+    "Denmark Finland Portugal Ireland Switzerland Luxembourg Malta Japan Canada Mexico Brazil Argentina"
+).split()} | {"united kingdom", "united states", "russian federation", "czech republic"}
+
+
+def stem(word: str) -> str:
+    """A light stemmer: enough to match 'funded'/'funding', 'meetings'/'meeting'."""
+    w = word.lower()
+    for suf in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*", text.lower())
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A citable piece of a section: the whole section, one of its sentences or list items."""
+
+    section: Section
+    text: str
+    rank: int  # the section's rank in retrieval (1 = best)
+
+
+class Lexicon:
+    """Inverse document frequencies over the sections, for weighting question terms."""
+
+    def __init__(self, df: Counter, n: int) -> None:
+        self.df, self.n = df, max(n, 1)
+
+    @classmethod
+    def from_sections(cls, sections: list[Section]) -> Lexicon:
+        df: Counter = Counter()
+        for s in sections:
+            df.update({stem(t) for t in tokens(s.text)})
+        return cls(df, len(sections))
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.n - self.df.get(stem(term), 0) + 0.5) / (self.df.get(stem(term), 0) + 0.5))
+
+    def coverage(self, terms: list[str], text: str, context: str = "") -> float:
+        """IDF-weighted share of question terms found in the text (context counts half)."""
+        if not terms:
+            return 0.0
+        body = {stem(t) for t in tokens(text)}
+        low = text.lower()
+        ctx = {stem(t) for t in tokens(context)}
+        got = total = 0.0
+        for t in terms:
+            w = self.idf(t)
+            total += w
+            st = stem(t)
+            if st in body or (("-" in t or "/" in t) and t in low):
+                got += w
+            elif any(s in low for s in SYNONYMS.get(t, ())):
+                got += 0.7 * w
+            elif st in ctx:
+                got += 0.5 * w
+        return got / total if total else 0.0
+
+
+def units_of(section: Section, rank: int, whole_limit: int = 450) -> list[Unit]:
+    """A short section is one unit; a longer one is cut into sentences and list items."""
+    text = section.text
+    if len(text) <= whole_limit or section.kind == "table_row":
+        return [Unit(section, text, rank)]
+    parts = [fold(p) for p in _SPLIT.split(text) if p and fold(p)]
+    merged: list[str] = []
+    for p in parts:  # glue tiny fragments ("Note:", "1.") to their neighbour
+        if merged and (len(p) < 25 or len(merged[-1]) < 25):
+            merged[-1] = merged[-1] + " " + p
+        else:
+            merged.append(p)
+    return [Unit(section, p, rank) for p in merged]
+
+
+def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:
+    """Does the text hold the kind of fact the question asks for?"""
+    if kind is None:
+        return True
+    if kind == "date_day":
+        return bool(DATE_DAY.search(text))
+    if kind == "date":
+        return bool(DATE_ANY.search(text))
+    if kind == "amount":
+        return bool(AMOUNT.search(text))
+    if kind == "findings":
+        return bool(FINDINGS.search(text))
+    if kind == "country":
+        low = text.lower()
+        return any(re.search(rf"\b{re.escape(c)}\b", low) for c in COUNTRIES)
+    if kind == "place":
+        return bool(re.search(r"\b(?:in|at)\s+(?!the\b)[A-Z][a-z]{3,}", text)) and not AMOUNT.search(text)
+    if kind == "count":
+        noun = stem(tokens(count_noun)[-1]) if tokens(count_noun) else ""
+        nums = r"(?<![\d.,/])\d{1,4}(?![\d.,/])|" + "|".join(NUMBER_WORDS)
+        for m in re.finditer(rf"\b(?:{nums})\b((?:\s+[\w-]+){{0,3}})", text, re.I):
+            following = [stem(t) for t in tokens(m.group(1))]
+            if noun and noun in following and not re.match(r"\s*(?:EUR|€)", m.group(1)):
+                return True
+        return False
+    return True
+
+
+def focus_terms(question: str, plan_words: set[str], lexicon: Lexicon) -> list[str]:
+    """Names in the question (acronyms, capitalised words not starting it), rarest first,
+    leaving out words that only name a plan."""
+    words = re.findall(r"\b[A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)?\b", question)
+    first = re.match(r"\s*(\w+)", question)
+    out = []
+    for i, w in enumerate(words):
+        if i == 0 and first and w == first.group(1):
+            continue
+        lw = w.lower()
+        if lw in plan_words or lw in {"eu", "un", "i", "what", "which", "who", "when", "how"}:
+            continue
+        if lw in {m for m in MONTHS} or lexicon.df.get(stem(lw), 0) == 0:
+            continue
+        out.append(w)
+    return sorted(dict.fromkeys(out), key=lambda w: -lexicon.idf(w))

@@ -1,0 +1,144 @@
+"""The one entry point every interface uses: ``Assistant.ask`` (and the module-level ``ask``).
+
+Example::
+
+    bot = Assistant(get_settings())
+    answer = bot.ask("Who drives 3.2 in the Western Balkan plan?", as_of=date(2018, 5, 1))
+    print(answer.answer, [c.n for c in answer.citations])
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.answering import Answerer
+from assistant.conversation import ConversationMemory, Turn
+from assistant.evidence import Lexicon
+from assistant.models import Answer
+from assistant.retrieve import HybridRetriever
+from assistant.route import read_question
+from indexer.embed import make_embedder
+from indexer.models import Action, Plan
+from indexer.pipeline import current_generation, open_records, open_vectors
+from indexer.records import resolve_plan
+from indexer.store import RecordStore
+from indexer.vectors import VectorStore
+from plans.errors import InputError
+
+MAX_QUESTION = 2000
+
+
+class Assistant:
+    """Holds the index (records, vectors, lexicon) and the conversation memory."""
+
+    def __init__(self, settings: Any, *, embedder: Embeddings | None = None,
+                 records: RecordStore | None = None, vectors: VectorStore | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings)
+        self.records = records or open_records(settings)
+        self.vectors = vectors or open_vectors(settings, self.embedder)
+        self.generation = current_generation(settings)
+        self.retriever = HybridRetriever(self.records, self.vectors)
+        self.lexicon = Lexicon.from_sections(self.records.sections())
+        self.plans: list[Plan] = self.records.plans()
+        self.actions: list[Action] = self.records.actions()
+        self.actions_by_section = _actions_by_section(self.records, self.actions)
+        self.memory = ConversationMemory()
+        self.answerer = Answerer(self)
+
+    def plans_named_in(self, question: str) -> list[Plan]:
+        """The plans a question names: by organisation acronym or distinctive title words,
+        narrowed by the years it mentions."""
+        q = question.lower()
+        named = []
+        for p in self.plans:
+            org = p.organisation.lower()
+            aliases = {org} | _title_aliases(p)
+            if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", q) for a in aliases if a):
+                named.append(p)
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
+        if len(named) > 1 and years:
+            dated = [p for p in named if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
+            same_org = len({p.organisation for p in named}) == 1
+            if dated and (same_org or len(dated) < len(named)):
+                named = dated
+        return named
+
+    def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
+            plan: str | None = None) -> Answer:
+        """Answer a question from the plans, with numbered citations, or say the plans do not say."""
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("The question is empty: ask something about the plans.")
+        if len(question) > MAX_QUESTION:
+            raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION}.")
+        question = " ".join(question.split())
+        as_of = as_of or date.today()
+        last = self.memory.last(conversation_id)
+        reading = read_question(question, as_of=as_of, has_history=last is not None)
+        if plan:
+            plans = [resolve_plan(self.records, plan)]
+        else:
+            plans = self.plans_named_in(question)
+        resolved = question
+        if reading.follow_up and last is not None:
+            if not plans:
+                plans = [self.records.plan(pid) for pid in last.plan_ids]
+                resolved = f"{question} {last.question}"
+            else:  # "and the ECO plan?": the last question asked of another plan
+                resolved = f"{last.question} {question}"
+            reading = read_question(resolved, as_of=as_of)
+            if reading.route == "content" and last.route != "content":
+                reading = read_question(resolved, as_of=as_of)
+        answer = self.answerer.answer(resolved, reading, plans, as_of)
+        cid = conversation_id or uuid.uuid4().hex
+        self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
+                                  tuple(c.section_id for c in answer.citations)))
+        route = "follow_up" if reading.follow_up or resolved != question else answer.route
+        return Answer(answer=answer.answer, citations=answer.citations, refused=answer.refused,
+                      route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
+                      meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,
+                            "plans": [p.id for p in plans]})
+
+
+def _title_aliases(plan: Plan) -> set[str]:
+    """Two-word capitalised names from the title ('western balkan', 'black sea')."""
+    generic = {"plan", "action", "of", "the", "on", "in", "combating", "crime", "cooperation", "working",
+               "group", "organized", "forms", "member", "states", "integrative", "for", "among"}
+    words = re.findall(r"[A-Za-z]+", plan.title)
+    out = set()
+    for a, b in zip(words, words[1:]):
+        if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
+            out.add(f"{a} {b}".lower())
+    return out
+
+
+def _actions_by_section(records: RecordStore, actions: list[Action]) -> dict[str, list[Action]]:
+    """Every section an action spans (a table row continued over a page break spans two)."""
+    by_section: dict[str, list[Action]] = {}
+    sections_by_file: dict[str, list] = {}
+    for s in records.sections():
+        sections_by_file.setdefault(s.file, []).append(s)
+    for a in actions:
+        for s in sections_by_file.get(a.file, []):
+            if s.id == a.section_id or (s.kind == "table_row" and a.line_start <= s.line_start <= a.line_end):
+                by_section.setdefault(s.id, []).append(a)
+    return by_section
+
+
+_DEFAULT: Assistant | None = None
+
+
+def ask(question: str, *, as_of: date | None = None, conversation_id: str | None = None,
+        plan: str | None = None) -> Answer:
+    """Module-level entry point over the default settings' index."""
+    global _DEFAULT
+    from plans.settings import get_settings
+
+    if _DEFAULT is None:
+        _DEFAULT = Assistant(get_settings())
+    return _DEFAULT.ask(question, as_of=as_of, conversation_id=conversation_id, plan=plan)
