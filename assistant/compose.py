@@ -25,9 +25,7 @@ QUOTE_MAX = 600
 
 def short_name(plan: Plan) -> str:
     """'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO': how people name a plan."""
-    years = re.findall(r"(?:19|20)\d\d", plan.period)
-    span = "-".join(dict.fromkeys(years)) if years else ""
-    return f"{plan.organisation} {span}".strip()
+    return plan.short_name
 
 
 class Citations:

@@ -75,7 +75,8 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+(?:[-/'][a-z0-9]+)*", text.lower())
+    """Lower-case word tokens; hyphens, slashes and possessive 's split words."""
+    return re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,12 @@ class Lexicon:
         return cls(df, len(sections))
 
     def idf(self, term: str) -> float:
-        return math.log(1 + (self.n - self.df.get(stem(term), 0) + 0.5) / (self.df.get(stem(term), 0) + 0.5))
+        """Rare words weigh more; a word the plans never use weighs little (it is the asker's
+        paraphrase, and cannot be matched anyway)."""
+        df = self.df.get(stem(term), 0)
+        if df == 0:
+            return 1.0
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def coverage(self, terms: list[str], text: str, context: str = "") -> float:
         """IDF-weighted share of question terms found in the text (context counts half)."""
@@ -115,7 +121,7 @@ class Lexicon:
             w = self.idf(t)
             total += w
             st = stem(t)
-            if st in body or (("-" in t or "/" in t) and t in low):
+            if st in body:
                 got += w
             elif any(s in low for s in SYNONYMS.get(t, ())):
                 got += 0.7 * w

@@ -29,7 +29,8 @@ has have having he her here hers how i if in into is it its itself just me more 
 now of off on once only or other our out over own same she should so some such than that the their
 them then there these they this those through to too under until up very was we were what when
 where which while who whom why will with would you your yet there's what's it's isn't anything
-say says said tell plan plans
+say says said tell plan plans according supposed make made going get got give given take taken
+kind sort way ways much many thing things anyone someone something yet already still ever
 """.split())
 
 
@@ -45,7 +46,7 @@ class Hit:
 
 def query_terms(text: str) -> list[str]:
     """Content words of a question (lower case, stopwords dropped), in order, unique."""
-    words = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))
     return list(dict.fromkeys(w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())))
 
 

@@ -6,6 +6,7 @@ lines are 1-based and inclusive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -18,6 +19,13 @@ class Plan:
     period: str  # as written, e.g. "2018-2020", "July 2011 - June 2013"
     file: str  # path relative to the corpus dir
     sha256: str
+
+    @property
+    def short_name(self) -> str:
+        """How people name the plan: 'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO'."""
+        years = re.findall(r"(?:19|20)\d\d", self.period)
+        span = "-".join(dict.fromkeys(years)) if years else ""
+        return f"{self.organisation} {span}".strip()
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,10 @@ class Section:
     line_end: int
     ordinal: int
 
-    def embed_text(self, plan_title: str) -> str:
-        """Text given to the embedder and to BM25: plan title and heading path as context."""
-        path = " › ".join((plan_title, *self.heading_path))
+    def embed_text(self, plan_name: str) -> str:
+        """Text given to the embedder and to BM25: the plan's (short) title and the heading path
+        as context, then the section text."""
+        path = " › ".join((plan_name, *self.heading_path))
         return f"{path}\n{self.text}"
 
 

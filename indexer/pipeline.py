@@ -213,7 +213,7 @@ def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
     store.add_file(parsed.plan, list(parsed.sections), actions)
     out: list[Passage] = []
     for s in parsed.sections:
-        out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.title))
+        out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
     return out
 
 

@@ -73,7 +73,7 @@ class RecordStore:
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
                              plan.sha256))
             for s in sections:
-                embed = s.embed_text(plan.title)
+                embed = s.embed_text(plan.short_name)
                 self.db.execute(
                     "INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     (s.id, s.plan_id, s.file, json.dumps(list(s.heading_path)), s.text, s.kind,
