@@ -53,7 +53,7 @@ class Citations:
         return f"[{n}]"
 
 
-def best_bullets(text: str, terms: list[str], lexicon: Lexicon, limit: int = 2, max_len: int = 320) -> str:
+def best_bullets(text: str, terms: list[str], lexicon: Lexicon, limit: int = 2, max_len: int = 480) -> str:
     """The output bullets of a table cell that best match the question."""
     bullets = [b.strip(" -•;") for b in re.split(r"\s+[-•]\s+|(?<=;)\s+|\s+(?=[ivx]+\.\s)", " " + text)]
     bullets = [b for b in bullets if len(b) > 3]

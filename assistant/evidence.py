@@ -14,6 +14,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from indexer.models import Section
 from indexer.text import fold
@@ -40,7 +43,8 @@ SYNONYMS = {
     "oversight": ("monitor", "review", "evaluat"),
     "review": ("review", "monitor", "evaluat"),
 }
-_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
+_ABBREV = r"(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bNo\.)(?<!\besp\.)(?<!\bapprox\.)(?<!\bvs\.)"
+_SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
 MONTHS = ("january february march april may june july august september october november december "
           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 _YEAR = r"(?:19|20)\d\d"
@@ -65,13 +69,13 @@ COUNTRIES = {c.lower() for c in (
 ).split()} | {"united kingdom", "united states", "russian federation", "czech republic"}
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light stemmer: enough to match 'funded'/'funding', 'meetings'/'meeting'."""
-    w = word.lower()
-    for suf in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)] + ("y" if suf == "ies" else "")
-    return w
+    """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding' meet."""
+    return _STEMMER.stemWord(word.lower())
 
 
 def tokens(text: str) -> list[str]:
@@ -109,10 +113,13 @@ class Lexicon:
             return 1.0
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
-    def coverage(self, terms: list[str], text: str, context: str = "") -> float:
-        """IDF-weighted share of question terms found in the text (context counts half)."""
+    def coverage(self, terms: list[str], text: str, context: str = "",
+                 aliases: dict[str, tuple[str, ...]] | None = None) -> float:
+        """IDF-weighted share of question terms found in the text (context counts half;
+        a synonym or the document's own acronym for a term counts most of it)."""
         if not terms:
             return 0.0
+        aliases = aliases or {}
         body = {stem(t) for t in tokens(text)}
         low = text.lower()
         ctx = {stem(t) for t in tokens(context)}
@@ -123,6 +130,8 @@ class Lexicon:
             st = stem(t)
             if st in body:
                 got += w
+            elif any(re.search(rf"\b{re.escape(a)}", low) for a in aliases.get(t, ())):
+                got += 0.9 * w
             elif any(s in low for s in SYNONYMS.get(t, ())):
                 got += 0.7 * w
             elif st in ctx:

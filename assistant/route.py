@@ -130,7 +130,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type = "country"
     elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):
         answer_type = "place"
-    elif route == "budget" and re.search(r"\b(budget|how much|amount)\b", q, re.I):
+    elif route == "budget" and re.search(r"\bhow much\b|\bamount\b|\bwhat is the (?:total )?budget\b|"
+                                         r"\b(?:total )?budget (?:of|for)\b|\bhow (?:big|large)\b", q, re.I):
         answer_type = "amount"
     elif _FINDINGS.search(q):
         answer_type = "findings"

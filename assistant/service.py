@@ -16,6 +16,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.acronyms import Acronyms
 from assistant.answering import Answerer
 from assistant.conversation import ConversationMemory, Turn
 from assistant.evidence import Lexicon
@@ -48,6 +49,7 @@ class Assistant:
         self.plans: list[Plan] = self.records.plans()
         self.actions: list[Action] = self.records.actions()
         self.actions_by_section = _actions_by_section(self.records, self.actions)
+        self.acronyms = Acronyms.from_index(self.records, settings.corpus_dir)
         self.memory = ConversationMemory()
         self.answerer = Answerer(self)
 

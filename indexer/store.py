@@ -156,15 +156,17 @@ class RecordStore:
         if not tokens:
             return []
         match = " OR ".join(f'"{t}"' for t in dict.fromkeys(tokens))
-        sql = ("SELECT section_id, plan_id, bm25(sections_fts) AS score FROM sections_fts "
-               "WHERE sections_fts MATCH ? ORDER BY score LIMIT ?")
+        where, args = "sections_fts MATCH ?", [match]
+        if plan_ids:
+            where += f" AND plan_id IN ({','.join('?' * len(plan_ids))})"
+            args += list(plan_ids)
+        sql = (f"SELECT section_id, bm25(sections_fts) AS score FROM sections_fts WHERE {where} "
+               "ORDER BY score LIMIT ?")
         try:
-            rows = self.db.execute(sql, (match, k * 4 if plan_ids else k)).fetchall()
+            rows = self.db.execute(sql, (*args, k)).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"Full-text search failed: {exc}") from exc
-        out = [(r["section_id"], -r["score"]) for r in rows
-               if plan_ids is None or r["plan_id"] in plan_ids]
-        return out[:k]
+        return [(r["section_id"], -r["score"]) for r in rows]
 
 
 def action_from_json(d: dict) -> Action:

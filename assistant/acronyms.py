@@ -1,0 +1,60 @@
+"""The plans' own acronym lists ("CoE<TAB>Council of Europe"), used to match a question that
+spells out a name against passages that abbreviate it, and the other way round.
+
+Example::
+
+    acr = Acronyms.from_index(records, Path("corpus"))
+    aliases, extra = acr.aliases("When do the Council of Europe's iPROCEEDS activities end?")
+    extra  # "CoE"
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from indexer.store import RecordStore
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SMALL = {"of", "the", "for", "and", "in", "on", "to", "a"}
+
+
+class Acronyms:
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = [(a, long) for a, long in pairs if 2 <= len(a) <= 14 and len(long) > len(a)]
+
+    @classmethod
+    def from_index(cls, records: RecordStore, corpus_dir: Path) -> Acronyms:
+        pairs: list[tuple[str, str]] = []
+        texts: dict[str, str] = {}
+        for s in records.sections():
+            if s.kind != "glossary":
+                continue
+            try:
+                text = texts.setdefault(s.file, (Path(corpus_dir) / s.file).read_text(encoding="utf-8",
+                                                                                      errors="replace"))
+            except OSError:
+                continue
+            for line in text.replace("\r\n", "\n")[s.char_start:s.char_end].split("\n"):
+                cells = [c.strip() for c in line.split("\t") if c.strip()]
+                if len(cells) == 2:
+                    pairs.append((cells[0], cells[1]))
+        return cls(pairs)
+
+    def aliases(self, question: str) -> tuple[dict[str, tuple[str, ...]], str]:
+        """(term -> other spellings, extra words for the search query). A spelled-out name adds
+        its acronym to the query; an acronym only gains its long form as an alias for scoring
+        (adding long forms to the query drowns the question's own words)."""
+        low = question.lower()
+        aliases: dict[str, tuple[str, ...]] = {}
+        extra: list[str] = []
+        for acr, long in self.pairs:
+            long_low = long.lower()
+            if long_low in low:
+                extra.append(acr)
+                for w in _WORD.findall(long_low):
+                    if w not in _SMALL:
+                        aliases[w] = aliases.get(w, ()) + (acr.lower(),)
+            elif re.search(rf"(?<![\w-]){re.escape(acr.lower())}(?![\w-])", low):
+                aliases[acr.lower()] = aliases.get(acr.lower(), ()) + (long_low,)
+        return aliases, " ".join(dict.fromkeys(extra))

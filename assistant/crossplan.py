@@ -1,0 +1,54 @@
+"""Cross-plan answers: which plans say something on a topic, what each says, which do not.
+
+Example::
+
+    cross_plan_answer(answerer, answerer.prepare("Which plans mention Interpol?", []), as_of)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from assistant.compose import Citations, render_unit, short_name
+from assistant.models import Answer
+
+PER_PLAN_CHARS = 300
+MIN_COVER = 0.3
+
+
+def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+
+
+def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
+    a = ans.a
+    pool = q.plans or a.plans
+    cites = Citations(a.records)
+    found, missing, retrieved, lines = [], [], [], []
+    for p in pool:
+        hits = a.retriever.search(q.text, k=6, plan_ids=[p.id])
+        retrieved += [h.section.id for h in hits[:2]]
+        good = [(s, u) for s, u in ans.ranked_units(q, hits, None)
+                if ans.coverage(q, u.text, " ".join(u.section.heading_path)) >= MIN_COVER]
+        if not good:
+            missing.append(short_name(p))
+            continue
+        picked = [good[0][1]]
+        for s, u in good[1:]:
+            if s >= 0.75 * good[0][0] and u.text != picked[0].text:
+                picked.append(u)
+                break
+        body = " ".join(render_unit(_short(u.text), u.section, cites) for u in picked)
+        found.append(short_name(p))
+        lines.append(f"- **{short_name(p)}**: {body}")
+    if not lines:
+        return ans.refuse(None, [], as_of, "none of the plans addresses it")
+    head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
+    if missing:
+        head += f" Not found in: {', '.join(missing)}."
+    text = head + "\n" + "\n".join(lines)
+    if len(text) > 1900:
+        text = text[: text.rfind("\n", 0, 1900)]
+    return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
+                  as_of=as_of, retrieved=tuple(retrieved))

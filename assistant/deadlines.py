@@ -1,0 +1,109 @@
+"""Deadline answers from the action records: what falls in a window ("next month", "in the next
+60 days", "before the end of this year") and what is due next, relative to ``as_of``.
+
+Example::
+
+    deadline_answer(answerer, query, reading, hits, as_of=date(2018, 5, 1))
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from assistant.compose import Citations, mentions_in_window, render_action
+from assistant.evidence import MONTHS
+from assistant.models import Answer
+from assistant.retrieve import Hit
+from assistant.route import Reading
+from indexer.models import Action
+from indexer.records import due_date
+
+TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days", "day", "due", "deadline",
+              "deadlines", "scheduled", "coming", "upcoming", "still", "ahead", "end", "when", "long",
+              "mid", "early", "late", "today", "now", "fall", "falls", "track", "deliver", "activities",
+              "activity", "milestones", "milestone", "related", "before", "this", "soon", "near"}
+RELEVANT = 0.25
+
+
+def asks_deadline_list(question: str) -> bool:
+    q = question.lower()
+    return any(k in q for k in ("next deadline", "overdue", "deadlines", "falls due", "fall due", "due next",
+                                "coming up", "upcoming", "milestones"))
+
+
+def _topic(terms: list[str]) -> list[str]:
+    return [t for t in terms if t not in TIME_WORDS and t not in MONTHS and not re.fullmatch(r"\d+", t)]
+
+
+def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: date) -> Answer | None:
+    """None when no action matches the topic well enough (the caller falls back to evidence)."""
+    a = ans.a
+    topic = _topic(q.terms)
+    plan_ids = {p.id for p in q.plans}
+    pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
+
+    def relevance(x: Action) -> float:
+        if not topic:
+            return 1.0
+        return a.lexicon.coverage(topic, f"{x.title} {x.text} {' '.join(x.drivers)}", x.need, q.aliases)
+
+    scored = [(relevance(x), x) for x in pool]
+    best = max((r for r, _ in scored), default=0.0)
+    if topic and best < RELEVANT:
+        return None
+    relevant = [x for r, x in scored if r >= max(RELEVANT, 0.6 * best)]
+    cites = Citations(a.records)
+    lines = []
+    if reading.window:
+        lo, hi = reading.window
+        found = []
+        for x in relevant:
+            inside = mentions_in_window(x, reading.window)
+            if inside:
+                r = inside[0]
+                within = (r.start or lo) >= lo and (r.end or hi) <= hi  # starts and ends in the window
+                found.append((not within, r.start or r.end or lo, x))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for _, _, x in found[:6]:
+            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=a.lexicon, as_of=as_of))
+        if not lines:
+            return nothing_due(ans, reading, relevant or pool, as_of, hits)
+        head = f"Scheduled {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), as of {as_of.isoformat()}:"
+    else:
+        upcoming = sorted(((d, x) for x in relevant if (d := due_date(x, as_of))), key=lambda f: f[0])
+        if not upcoming:
+            return nothing_due(ans, reading, relevant or pool, as_of, hits)
+        first = upcoming[0][0]
+        for _, x in [u for u in upcoming if u[0] == first][:3]:
+            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=a.lexicon, as_of=as_of, show_due=True))
+        head = f"The next deadline after {as_of.isoformat()}:"
+    text = head + "\n" + "\n".join(lines)
+    return Answer(answer=_cut(text), citations=tuple(cites.items), refused=False, route="deadline",
+                  as_of=as_of, retrieved=tuple(h.section.id for h in hits))
+
+
+def nothing_due(ans: Any, reading: Reading, pool: list[Action], as_of: date, hits: list[Hit]) -> Answer:
+    """Nothing is near: say so, and name the latest deadlines instead of answering with nothing."""
+    a = ans.a
+    cites = Citations(a.records)
+    latest = sorted((x for x in pool if x.end), key=lambda x: x.end, reverse=True)[:3]
+    when = reading.window_text or "after that date"
+    lines = [f"Nothing in the plans falls due {when} (as of {as_of.isoformat()})."]
+    if latest:
+        lines.append("The latest deadlines they give are:")
+        for x in latest:
+            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=[],
+                                              lexicon=a.lexicon, as_of=as_of))
+    return Answer(answer=_cut("\n".join(lines)), citations=tuple(cites.items), refused=False,
+                  route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                  meta={"nothing_due": True})
+
+
+def _cut(text: str, limit: int = 1800) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: text.rfind("\n", 0, limit)]
