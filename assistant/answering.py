@@ -78,6 +78,8 @@ class Answerer:
         s = cov + 0.12 / unit.rank + ((hit.dense or 0.0) * 0.15 if hit else 0.0)
         if unit.section.kind == "glossary" and not _GLOSSARY_Q.search(q.question):
             s *= 0.5
+        elif unit.section.kind == "heading":  # the title block: names everything, says little
+            s *= 0.7
         if reading and reading.route in ("driver", "funding", "deadline") and \
                 unit.section.id in self.a.actions_by_section:
             s += 0.08

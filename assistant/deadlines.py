@@ -47,7 +47,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     def relevance(x: Action) -> float:
         if not topic:
             return 1.0
-        return a.lexicon.coverage(topic, f"{x.title} {x.text} {' '.join(x.drivers)}", x.need, q.aliases)
+        return a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text} {' '.join(x.drivers)}", "", q.aliases)
 
     scored = [(relevance(x), x) for x in pool]
     best = max((r for r, _ in scored), default=0.0)

@@ -42,6 +42,13 @@ SYNONYMS = {
     "meeting": ("meet", "meetings"),
     "oversight": ("monitor", "review", "evaluat"),
     "review": ("review", "monitor", "evaluat"),
+    "accountable": ("responsib", "in charge"),
+    "responsible": ("responsib", "in charge", "driver"),
+    "sits": ("compris", "member", "composed"),
+    "members": ("compris", "member", "composed"),
+    "rhythm": ("once a year", "semester", "annual", "each"),
+    "often": ("once a year", "annual", "semester", "each", "every"),
+    "frequency": ("once a year", "annual", "semester", "every"),
 }
 _ABBREV = r"(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bNo\.)(?<!\besp\.)(?<!\bapprox\.)(?<!\bvs\.)"
 _SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")

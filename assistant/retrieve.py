@@ -31,6 +31,9 @@ them then there these they this those through to too under until up very was we 
 where which while who whom why will with would you your yet there's what's it's isn't anything
 say says said tell plan plans according supposed make made going get got give given take taken
 kind sort way ways much many thing things anyone someone something yet already still ever
+mention mentions mentioned context explicitly deal deals dealt discuss discusses refer refers regarding
+concerning talk talks propose proposes proposed change changed changes differ differs difference
+compare agree agrees come comes long
 """.split())
 
 

@@ -62,7 +62,7 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
             body = s.text[m.end():]
             number = ".".join(_head_numbers(s.heading_path) + [m.group(1)])
             title = _title(body)
-        elif attrs and ("responsible" in attrs) and re.match(r"^\s*(Responsible|Deadline)", s.text, re.I):
+        elif attrs and ("responsible" in attrs) and re.match(r"^\s*(?:[-•]\s*)?(Responsible|Deadline)", s.text, re.I):
             nums = _head_numbers(s.heading_path)
             if not nums:
                 continue
