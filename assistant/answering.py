@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from assistant.compose import Citations, days_phrase, render_action, render_unit, short_name
-from assistant.evidence import Unit, focus_terms, has_answer_type, units_of
+from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, units_of
 from assistant.models import Answer
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
@@ -36,8 +36,9 @@ _TYPE_NAME = {"date_day": "the date", "date": "the date", "amount": "the amount"
 class Query:
     """A question prepared for answering: its terms (plan names left out) and aliases."""
 
-    text: str  # the question plus the acronyms of names it spells out (for search)
+    text: str  # the question plus the acronyms of names it spells out (dense search)
     question: str  # as asked
+    lexical: str  # content words (plan names left out when a plan is chosen), acronyms, synonyms
     terms: list[str]
     aliases: dict[str, tuple[str, ...]]
     plans: list[Plan]
@@ -52,7 +53,9 @@ class Answerer:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
         terms = [t for t in query_terms(question) if t not in plan_words] or query_terms(question)
         aliases, extra = self.a.acronyms.aliases(question)
-        return Query(f"{question} {extra}".strip(), question, terms, aliases, plans, plan_words)
+        syn = [f"{w}*" for t in terms for w in SYNONYMS.get(t, ()) if " " not in w]
+        lexical = " ".join([*terms, *query_terms(extra), *syn])
+        return Query(f"{question} {extra}".strip(), question, lexical, terms, aliases, plans, plan_words)
 
     def coverage(self, q: Query, unit_text: str, context: str = "") -> float:
         return self.a.lexicon.coverage(q.terms, unit_text, context, q.aliases)
@@ -65,7 +68,8 @@ class Answerer:
         q = self.prepare(question, plans)
         if reading.route == "cross_plan" and (not plans or len(plans) > 1):
             return cross_plan_answer(self, q, as_of)
-        hits = self.a.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None)
+        hits = self.a.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
+                                       lexical_query=q.lexical)
         if reading.route == "deadline" and (reading.window or asks_deadline_list(question)):
             ans = deadline_answer(self, q, reading, hits, as_of)
             if ans is not None:

@@ -27,7 +27,7 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     cites = Citations(a.records)
     found, missing, retrieved, lines = [], [], [], []
     for p in pool:
-        hits = a.retriever.search(q.text, k=6, plan_ids=[p.id])
+        hits = a.retriever.search(q.text, k=6, plan_ids=[p.id], lexical_query=q.lexical)
         retrieved += [h.section.id for h in hits[:2]]
         good = [(s, u) for s, u in ans.ranked_units(q, hits, None)
                 if ans.coverage(q, u.text, " ".join(u.section.heading_path)) >= MIN_COVER]

@@ -56,24 +56,30 @@ def query_terms(text: str) -> list[str]:
 class HybridRetriever:
     """Dense + BM25 with RRF. ``mode`` may be "hybrid", "dense" or "lexical" (for measuring)."""
 
-    def __init__(self, records: RecordStore, vectors: VectorStore | None) -> None:
+    def __init__(self, records: RecordStore, vectors: VectorStore | None,
+                 weights: dict[str, float] | None = None) -> None:
         self.records = records
         self.vectors = vectors
+        self.weights = weights or {"dense": 1.0, "lexical": 2.0}  # measured: bench/retrieval.py
 
     def search(self, query: str, k: int = 10, plan_ids: list[str] | None = None,
-               kinds: set[str] | None = None, mode: str = "hybrid", depth: int = 30) -> list[Hit]:
+               kinds: set[str] | None = None, mode: str = "hybrid", depth: int = 30,
+               lexical_query: str | None = None) -> list[Hit]:
+        """Fused top-k sections. ``lexical_query`` (default: the query's content words) may carry
+        expansions (acronyms, synonyms as ``prefix*``) that would only blur the dense side."""
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense") and self.vectors is not None:
             dense = self.vectors.query(query, k=depth, plan_ids=plan_ids)
         if mode in ("hybrid", "lexical"):
-            lexical = self.records.search(" ".join(query_terms(query)) or query, k=depth,
-                                          plan_ids=plan_ids)
+            lexical = self.records.search(lexical_query or " ".join(query_terms(query)) or query,
+                                          k=depth, plan_ids=plan_ids)
         fused: dict[str, float] = {}
         info: dict[str, dict[str, Any]] = {}
         for name, ranked in (("dense", dense), ("lexical", lexical)):
+            weight = self.weights[name]
             for rank, (sid, score) in enumerate(ranked, start=1):
-                fused[sid] = fused.get(sid, 0.0) + 1.0 / (RRF_K + rank)
+                fused[sid] = fused.get(sid, 0.0) + weight / (RRF_K + rank)
                 info.setdefault(sid, {})[name] = (score, rank)
         hits = []
         for sid, score in sorted(fused.items(), key=lambda kv: -kv[1]):

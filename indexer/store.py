@@ -155,7 +155,9 @@ class RecordStore:
         tokens = [t for t in _FTS_TOKEN.findall(query.lower()) if len(t) > 1 or t.isdigit()]
         if not tokens:
             return []
-        match = " OR ".join(f'"{t}"' for t in dict.fromkeys(tokens))
+        # a word ending in '*' in the query is a prefix ("responsib*")
+        prefixes = set(re.findall(r"(\w+)\*", query.lower()))
+        match = " OR ".join(f'"{t}"*' if t in prefixes else f'"{t}"' for t in dict.fromkeys(tokens))
         where, args = "sections_fts MATCH ?", [match]
         if plan_ids:
             where += f" AND plan_id IN ({','.join('?' * len(plan_ids))})"
