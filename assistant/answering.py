@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from assistant.compose import Citations, days_phrase, render_action, render_unit, short_name
-from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, units_of
+from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
@@ -53,7 +53,9 @@ class Answerer:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
         terms = [t for t in query_terms(question) if t not in plan_words] or query_terms(question)
         aliases, extra = self.a.acronyms.aliases(question)
-        syn = [f"{w}*" for t in terms for w in SYNONYMS.get(t, ()) if " " not in w]
+        # a word the plans never use cannot match: search for its synonyms instead
+        syn = [f"{w}*" for t in terms if self.a.lexicon.df.get(stem(t), 0) == 0
+               for w in SYNONYMS.get(t, ()) if " " not in w]
         lexical = " ".join([*terms, *query_terms(extra), *syn])
         return Query(f"{question} {extra}".strip(), question, lexical, terms, aliases, plans, plan_words)
 
@@ -137,8 +139,10 @@ class Answerer:
     def render(self, u: Unit, cites: Citations, q: Query, reading: Reading, as_of: date) -> str:
         actions = self.a.actions_by_section.get(u.section.id, []) if u.section.kind == "table_row" else []
         if actions:
-            if len(actions) > 4:
-                actions = sorted(actions, key=lambda a: -self.coverage(q, f"{a.title} {a.text}"))[:4]
+            if len(actions) > 1:  # a row holding several actions: the ones the question is about
+                cov = {a.id: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}") for a in actions}
+                best = max(cov.values())
+                actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.a.lexicon,
                                           as_of=as_of, show_due=reading.route == "deadline")
                             for a in actions)

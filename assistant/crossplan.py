@@ -14,7 +14,7 @@ from assistant.compose import Citations, render_unit, short_name
 from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
-MIN_COVER = 0.3
+MIN_COVER = 0.25
 
 
 def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:

@@ -43,6 +43,8 @@ SYNONYMS = {
     "oversight": ("monitor", "review", "evaluat"),
     "review": ("review", "monitor", "evaluat"),
     "accountable": ("responsib", "in charge"),
+    "named": ("appoint", "designat"),
+    "recurring": ("annual", "every year", "once a year", "regular"),
     "responsible": ("responsib", "in charge", "driver"),
     "sits": ("compris", "member", "composed"),
     "members": ("compris", "member", "composed"),

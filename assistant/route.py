@@ -126,7 +126,7 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type = "date_day"
     elif (m := _COUNT.search(q)) and not re.search(r"\bhow many (?:of|times)\b", q, re.I):
         answer_type, count_noun = "count", m.group(1)
-    elif _COUNTRY.search(q) and re.search(r"\b(is|was)\b", q):
+    elif _COUNTRY.search(q):
         answer_type = "country"
     elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):
         answer_type = "place"
