@@ -128,6 +128,9 @@ class Answerer:
                 continue
             if u.section.kind == "table_row" and any(c.section.id == u.section.id for c in chosen):
                 continue
+            if (reading.route in ("driver", "funding", "deadline", "budget") and not multi
+                    and cov[id(u)] < 0.9 * cov[id(top)]):
+                continue  # one thing was asked about: add another only when it fits as well
             chosen.append(u)
         chosen.sort(key=lambda u: (u.section.plan_id, u.section.ordinal, u.section.text.find(u.text)))
         cites = Citations(self.a.records)

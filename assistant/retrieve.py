@@ -1,5 +1,6 @@
 """Hybrid retrieval over sections: dense (Chroma, MiniLM) + lexical (SQLite FTS5 BM25), fused by
-reciprocal rank fusion. Also exposed as a LangChain retriever so other code can compose it.
+relative score (each side min-max normalised, then weighted) or by reciprocal rank fusion.
+Also exposed as a LangChain retriever so other code can compose it.
 
 Example::
 
@@ -57,10 +58,13 @@ class HybridRetriever:
     """Dense + BM25 with RRF. ``mode`` may be "hybrid", "dense" or "lexical" (for measuring)."""
 
     def __init__(self, records: RecordStore, vectors: VectorStore | None,
-                 weights: dict[str, float] | None = None) -> None:
+                 weights: dict[str, float] | None = None, fusion: str = "score") -> None:
         self.records = records
         self.vectors = vectors
-        self.weights = weights or {"dense": 1.0, "lexical": 2.0}  # measured: bench/retrieval.py
+        # relative-score fusion, dense 1 : lexical 1.5, beat RRF on the dev set (bench/retrieval.py:
+        # hit@5 98.2% vs 92.7%, MRR 0.872 vs 0.808); RRF stays available as fusion="rrf"
+        self.weights = weights or {"dense": 1.0, "lexical": 1.5}
+        self.fusion = fusion
 
     def search(self, query: str, k: int = 10, plan_ids: list[str] | None = None,
                kinds: set[str] | None = None, mode: str = "hybrid", depth: int = 30,
@@ -78,8 +82,14 @@ class HybridRetriever:
         info: dict[str, dict[str, Any]] = {}
         for name, ranked in (("dense", dense), ("lexical", lexical)):
             weight = self.weights[name]
+            scores = [sc for _, sc in ranked]
+            lo, hi = (min(scores), max(scores)) if scores else (0.0, 0.0)
             for rank, (sid, score) in enumerate(ranked, start=1):
-                fused[sid] = fused.get(sid, 0.0) + weight / (RRF_K + rank)
+                if self.fusion == "rrf":
+                    part = weight / (RRF_K + rank)
+                else:  # relative score: where a side is sure (one passage far ahead), it says so
+                    part = weight * ((score - lo) / (hi - lo) if hi > lo else 1.0)
+                fused[sid] = fused.get(sid, 0.0) + part
                 info.setdefault(sid, {})[name] = (score, rank)
         hits = []
         for sid, score in sorted(fused.items(), key=lambda kv: -kv[1]):

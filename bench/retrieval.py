@@ -19,6 +19,9 @@ from eval.score import hit_rank, load_gold  # noqa: E402
 from plans.settings import get_settings  # noqa: E402
 
 CONFIGS = {
+    "score fusion 1:1": ("hybrid", {"dense": 1.0, "lexical": 1.0}, "score"),
+    "score fusion 1:2": ("hybrid", {"dense": 1.0, "lexical": 2.0}, "score"),
+    "score fusion 1:1.5": ("hybrid", {"dense": 1.0, "lexical": 1.5}, "score"),
     "dense": ("dense", {"dense": 1.0, "lexical": 1.0}),
     "lexical": ("lexical", {"dense": 1.0, "lexical": 1.0}),
     "fused (RRF 1:1)": ("hybrid", {"dense": 1.0, "lexical": 1.0}),
@@ -39,8 +42,9 @@ def main() -> None:
     texts = RawTexts(settings.corpus_dir)
     items = [i for i in load_gold(args.gold) if not i.expect_refusal]
     results = {}
-    for name, (mode, weights) in CONFIGS.items():
+    for name, (mode, weights, *fusion) in CONFIGS.items():
         bot.retriever.weights = weights
+        bot.retriever.fusion = fusion[0] if fusion else "rrf"
         ranks = []
         for item in items:
             plans = bot.plans_named_in(item.question)
