@@ -24,6 +24,9 @@ from indexer.models import Plan
 from indexer.records import due_date
 
 MIN_COVERAGE = 0.34  # below this the best passage does not support an answer
+# below this cosine similarity no passage is about the question at all (dev questions: >= 0.48,
+# off-topic ones ("capital of France", "football world cup"): <= 0.39)
+MIN_DENSE = 0.40
 ANSWER_BUDGET = 1500  # characters of answer text (the hard limit for a useful answer is 2,000)
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
@@ -72,6 +75,8 @@ class Answerer:
             return cross_plan_answer(self, q, as_of)
         hits = self.a.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
                                        lexical_query=q.lexical)
+        if self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE:
+            return self.refuse(reading, hits, as_of, "the question is outside what they cover")
         if reading.route == "deadline" and (reading.window or asks_deadline_list(question)):
             ans = deadline_answer(self, q, reading, hits, as_of)
             if ans is not None:
@@ -168,8 +173,11 @@ class Answerer:
         """Say plainly that the plans do not say, and point at what they cover nearby."""
         cites = Citations(self.a.records)
         text = f"The plans do not say: {why}."
-        if hits:
-            refs = "; ".join(f"{' › '.join(h.section.heading_path) or 'title'} "
+        if hits and "outside" in why:
+            names = ", ".join(p.short_name for p in self.a.plans)
+            text += f" They are plans of action on combating organised crime ({names})."
+        elif hits:
+            refs = "; ".join(f"{' › '.join(h.section.heading_path[-2:]) or 'title'} "
                              f"({short_name(self.a.records.plan(h.section.plan_id))}) {cites.cite(h.section)}"
                              for h in hits[:2])
             text += f" Nearby, they cover: {refs}."

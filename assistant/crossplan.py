@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.compose import Citations, render_unit, short_name
+from assistant.answering import MIN_DENSE
 from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
@@ -26,8 +27,10 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     pool = q.plans or a.plans
     cites = Citations(a.records)
     found, missing, retrieved, lines = [], [], [], []
+    best_dense = 0.0
     for p in pool:
         hits = a.retriever.search(q.text, k=6, plan_ids=[p.id], lexical_query=q.lexical)
+        best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
         good = [(s, u) for s, u in ans.ranked_units(q, hits, None)
                 if ans.coverage(q, u.text, " ".join(u.section.heading_path)) >= MIN_COVER]
@@ -42,7 +45,7 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
         body = " ".join(render_unit(_short(u.text), u.section, cites) for u in picked)
         found.append(short_name(p))
         lines.append(f"- **{short_name(p)}**: {body}")
-    if not lines:
+    if not lines or best_dense < MIN_DENSE:
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
     head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
     if missing:

@@ -40,6 +40,11 @@ class Assistant:
     def __init__(self, settings: Any, *, embedder: Embeddings | None = None,
                  records: RecordStore | None = None, vectors: VectorStore | None = None) -> None:
         self.settings = settings
+        self.llm = None  # optional phrasing model (PLANS_LLM), checked first so a bad value fails fast
+        if getattr(settings, "llm", ""):
+            from assistant.llm import make_chat_model
+
+            self.llm = make_chat_model(settings)
         self.embedder = embedder or make_embedder(settings)
         self.records = records or open_records(settings)
         self.vectors = vectors or open_vectors(settings, self.embedder)
@@ -101,10 +106,15 @@ class Assistant:
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
                                   tuple(c.section_id for c in answer.citations)))
         route = "follow_up" if reading.follow_up or resolved != question else answer.route
-        return Answer(answer=answer.answer, citations=answer.citations, refused=answer.refused,
-                      route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
-                      meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,
-                            "plans": [p.id for p in plans]})
+        answer = Answer(answer=answer.answer, citations=answer.citations, refused=answer.refused,
+                        route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
+                        meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,
+                              "plans": [p.id for p in plans]})
+        if self.llm is not None and not answer.refused:
+            from assistant.llm import phrase
+
+            answer = phrase(self.llm, resolved, answer)
+        return answer
 
 
 def _title_aliases(plan: Plan) -> set[str]:

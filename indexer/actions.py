@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from indexer.dates import parse_timeline
 from indexer.funding import funding_status, parse_amounts
@@ -24,6 +25,14 @@ ATTR_RE = re.compile(
 HEAD_NUM = re.compile(r"^\s*(?:(\d{1,2})\)|([a-k])\)|([A-H])\.|([IVX]{1,5})\.)\s")
 ITEM_NUM = re.compile(r"^\s*(?:[-•*]\s+)?(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")
 SPLIT_DRIVERS = re.compile(r"\s*(?:;|,|\band\b|\bwith\b)\s*")
+# Who does it, when no Responsible line says so: the agent of a passive ("shall be studied and
+# disseminated by the IOM") or a "Member States will ..." subject. Both are written in the item.
+AGENT = re.compile(r"\b(?:shall|will|should|must|may|is to|are to)\s+be\s+(?:[a-z]+\s+){0,4}?[a-z]+ed"
+                   r"\s+by\s+(?:the\s+)?(?P<who>[A-Z][\w\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w\-]*)*)")
+SUBJECT = re.compile(r"^(?:The\s+)?(?:[A-Z]{2,5}\s+)?(?P<who>Member States)\s+(?:will|shall|should|are to)\b")
+# A time phrase inside an item that has no Deadline line ("twice yearly seminars ... beginning 2009")
+INLINE_WHEN = re.compile(r"\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b|\b(?:once\s+a|each|every)\s+year\b"
+                         r"|\bannually\b|\b(?:beginning|starting|from)\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
 
 
 def _head_numbers(path: tuple[str, ...]) -> list[str]:
@@ -45,7 +54,25 @@ def split_drivers(text: str) -> tuple[str, ...]:
 
 def _title(body: str) -> str:
     first = re.split(r"(?<=[.;:])\s+|\s+(?=Responsible\s*:)", body, maxsplit=1)[0]
-    return first.strip(" .;:")[:200]
+    # a trailing bullet dash ("... Action Plan - Responsible:") or list comma is not the title's
+    first = first.strip(" .;:,-–")
+    return first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + " …"
+
+
+def _drivers_from_text(body: str) -> tuple[tuple[str, ...], str | None]:
+    """Drivers named in the item's own sentence, with a note saying so; ((), None) if none."""
+    m = AGENT.search(body) or SUBJECT.match(body)
+    if not m:
+        return (), None
+    who = m.group("who")
+    return (who,), (f"no Responsible line: driver {who!r} read from the action text "
+                    f"({m.group(0).strip()!r})")
+
+
+def _inline_timeline(body: str) -> str:
+    """The time phrase of an item without a Deadline line, as written (first to last mention)."""
+    found = list(INLINE_WHEN.finditer(body))
+    return body[found[0].start():found[-1].end()] if found else ""
 
 
 def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> list[Action]:
@@ -71,8 +98,13 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
             body = s.text
         else:
             continue
+        notes: list[str] = []
         timeline = attrs.get("deadline") or ("Starting: " + attrs["starting"] if "starting" in attrs
                                               else attrs.get("timeline", ""))
+        if not timeline and s.kind == "item":
+            timeline = _inline_timeline(body)
+            if timeline:
+                notes.append("no Deadline line: timeline read from the action text")
         tl = parse_timeline(timeline) if timeline else None
         funding = attrs.get("funding", "")
         need = next((h for h in reversed(s.heading_path)), "")
@@ -82,15 +114,28 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
         seen[base] = seen.get(base, 0) + 1
         aid = base if seen[base] == 1 else f"{base}-{seen[base]}"
         r = tl.range if tl else None
+        if r and r.recurrence and r.start is None and r.end is None and plan.period:
+            # "Each semester" recurs within the plan's own period, not forever
+            period = parse_timeline(plan.period).range
+            if period.start and period.end:
+                r = replace(r, start=period.start, end=period.end, precision=period.precision)
+                notes.append(f"start and end are the plan's period ({plan.period}); "
+                             f"the timeline recurs within it")
+        if "responsible" in attrs:
+            drivers = split_drivers(attrs["responsible"])
+        else:
+            drivers, why = _drivers_from_text(body)
+            if why:
+                notes.append(why)
         actions.append(Action(
             id=aid, plan=plan.id, number=number, need=need, title=title,
             text=re.sub(r"\s*[-–]?\s*\b(Responsible|Deadline|Starting)\s*:.*$", "", body,
-                        flags=re.I | re.S).strip() or body,
-            drivers=split_drivers(attrs["responsible"]) if "responsible" in attrs else (),
+                        flags=re.I | re.S).strip() or title,
+            drivers=drivers,
             status=tl.status if tl else "unknown", timeline=timeline,
             start=r.start if r else None, end=r.end if r else None,
             precision=r.precision if r else None, recurrence=r.recurrence if r else None,
             funding=funding, funding_status=funding_status(funding) if funding else "unknown",
             amounts=parse_amounts(s.text), section_id=s.id, file=s.file,
-            line_start=s.line_start, line_end=s.line_end))
+            line_start=s.line_start, line_end=s.line_end, notes=tuple(notes)))
     return actions

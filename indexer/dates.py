@@ -48,7 +48,7 @@ _START_ONLY = re.compile(r"(?:\bstart(?:s|ing|ed)?(?:\s+(?:on|in|from))?|\bfrom|
                          r"|\bbeginning(?:\s+(?:of|in))?)\s*:?\s*$", re.IGNORECASE)
 _DURATION = re.compile(r"\b(?P<n>[1-9]\d{0,2})[\s-]*(?P<unit>year|month)s?\b", re.IGNORECASE)
 _RECUR = re.compile(rf"""
-    (?P<sem>\b(?:each|every)\s+semester\b|\bsemi-?annual(?:ly)?\b|\btwice\s+a\s+year\b)
+    (?P<sem>\b(?:each|every)\s+semester\b|\bsemi-?annual(?:ly)?\b|\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b)
   | (?:\b(?:each|every)\s+|\bannually\s+in\s+)(?P<month>{_MON})
   | (?P<qtr>\b(?:each|every)\s+quarter\b|\bquarterly\b)
   | (?P<mon>\b(?:each|every)\s+month\b|\bmonthly\b)

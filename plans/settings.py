@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     embedding_model: str = ""  # empty = the packaged MiniLM
     chroma_url: str = ""  # empty = embedded PersistentClient under data_dir
     collection: str = "sections"
+    llm: str = ""  # empty = grounded composer only; "ollama:<model>", "openai:<model>", "llamacpp:<path>"
+    llm_base_url: str = ""  # for openai-compatible servers
+    llm_api_key: str = ""
+    public_url: str = ""  # where the web page is reachable (links from Slack)
 
     @field_validator("chroma_url")
     @classmethod

@@ -1,0 +1,62 @@
+"""Shared fixtures: settings on a temporary data dir, and one real index of the corpus built once
+per test session with the real MiniLM model (the index and eval tests use the real model)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "eval" / "gold" / "dev.jsonl"
+
+
+def make_settings(corpus_dir: Path, data_dir: Path, **extra):
+    from plans.settings import Settings
+
+    return Settings(corpus_dir=corpus_dir, data_dir=data_dir, **extra)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real packaged MiniLM, loaded once."""
+    from indexer.embed import SentenceEmbedder
+    from plans.settings import packaged_model_path
+
+    return SentenceEmbedder(packaged_model_path())
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory, embedder):
+    """Settings of a real index of a copy of the corpus (built once per session)."""
+    from indexer.pipeline import run_index
+
+    base = tmp_path_factory.mktemp("real")
+    corpus = base / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = make_settings(corpus, base / "data")
+    summary = run_index(settings, embedder=embedder, progress=False)
+    assert summary.plans == 5 and not summary.skipped
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(real_index, embedder):
+    from assistant.service import Assistant
+
+    return Assistant(real_index, embedder=embedder)
+
+
+@pytest.fixture()
+def fake_settings(tmp_path):
+    """Settings over a private copy of the corpus, for fast tests with the fake embedder."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return make_settings(corpus, tmp_path / "data")
