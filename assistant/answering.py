@@ -31,6 +31,7 @@ ANSWER_BUDGET = 1500  # characters of answer text (the hard limit for a useful a
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
                     r"\? .+\?", re.I)
+_PARTS = re.compile(r",? and (?=(?:who|when|what|which|how|where|at|in|out|is|are)\b)|\?\s+", re.I)
 _TYPE_NAME = {"date_day": "the date", "date": "the date", "amount": "the amount", "count": "the number",
               "country": "which country", "place": "the place", "findings": "the findings"}
 
@@ -133,10 +134,23 @@ class Answerer:
                 continue
             if u.section.kind == "table_row" and any(c.section.id == u.section.id for c in chosen):
                 continue
-            if (reading.route in ("driver", "funding", "deadline", "budget") and not multi
+            if ((u.section.kind == "table_row" or not multi)
+                    and reading.route in ("driver", "funding", "deadline", "budget")
                     and cov[id(u)] < 0.9 * cov[id(top)]):
                 continue  # one thing was asked about: add another only when it fits as well
             chosen.append(u)
+        if multi:  # each further part of the question ("…, and who is in charge?") gets its best unit
+            for part in _PARTS.split(q.question)[1:]:
+                part_terms = [t for t in query_terms(part) if t not in q.plan_words]
+                if not part_terms:
+                    continue
+                others = [u for _, u in ranked if all(u.text != c.text for c in chosen)]
+                if not others or len(chosen) > limit:
+                    break
+                best = max(others, key=lambda u: self.a.lexicon.coverage(
+                    part_terms + q.terms, u.text, " ".join(u.section.heading_path)))
+                if cov[id(best)] >= MIN_COVERAGE and best.section.kind != "table_row":
+                    chosen.append(best)
         chosen.sort(key=lambda u: (u.section.plan_id, u.section.ordinal, u.section.text.find(u.text)))
         cites = Citations(self.a.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, render_unit, short_name
 from assistant.answering import MIN_DENSE
+from assistant.compose import Citations, render_unit, short_name
 from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
@@ -29,7 +29,7 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     found, missing, retrieved, lines = [], [], [], []
     best_dense = 0.0
     for p in pool:
-        hits = a.retriever.search(q.text, k=6, plan_ids=[p.id], lexical_query=q.lexical)
+        hits = a.retriever.search(q.text, k=8, plan_ids=[p.id], lexical_query=q.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
         good = [(s, u) for s, u in ans.ranked_units(q, hits, None)

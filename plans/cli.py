@@ -170,6 +170,24 @@ def chat(as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD 
 
 
 @app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Address to bind (loopback unless told)."),
+          port: int = typer.Option(8000, help="Port."),
+          log_level: str = typer.Option("info", help="uvicorn log level.")) -> None:
+    """Serve the chat page and the HTTP API over the existing index."""
+    import uvicorn
+
+    from indexer.pipeline import open_records
+    from plans.settings import get_settings
+
+    try:
+        open_records(get_settings()).close()  # fail fast with a clear line when there is no index
+    except PlansError as exc:
+        _fail(exc)
+    typer.echo(f"plans: serving on http://{host}:{port}/  (API docs at /docs)")
+    uvicorn.run("bots.web:app_from_env", factory=True, host=host, port=port, log_level=log_level)
+
+
+@app.command()
 def status() -> None:
     """Show the serving index: its plans with section and action counts."""
     from indexer.pipeline import current_generation, open_records
