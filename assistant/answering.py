@@ -20,6 +20,7 @@ from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, ste
 from assistant.models import Answer
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
+from indexer.dates import parse_timeline
 from indexer.models import Plan
 from indexer.records import due_date
 
@@ -52,6 +53,10 @@ class Query:
 class Answerer:
     def __init__(self, assistant: Any) -> None:
         self.a = assistant
+        # every driver as the plans write it, for "what does X lead?" questions
+        assistant.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
+        # each plan's own period bounds its recurring deadlines
+        self.periods = {p.id: parse_timeline(p.period).range for p in assistant.plans if p.period}
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
@@ -70,18 +75,22 @@ class Answerer:
     def answer(self, question: str, reading: Reading, plans: list[Plan], as_of: date) -> Answer:
         from assistant.crossplan import cross_plan_answer
         from assistant.deadlines import asks_deadline_list, deadline_answer
+        from assistant.listing import list_answer
 
         q = self.prepare(question, plans)
         if reading.route == "cross_plan" and (not plans or len(plans) > 1):
             return cross_plan_answer(self, q, as_of)
+        listed = list_answer(self, q, reading, as_of)
+        if listed is not None:
+            return listed
         hits = self.a.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
                                        lexical_query=q.lexical)
-        if self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE:
-            return self.refuse(reading, hits, as_of, "the question is outside what they cover")
         if reading.route == "deadline" and (reading.window or asks_deadline_list(question)):
             ans = deadline_answer(self, q, reading, hits, as_of)
             if ans is not None:
                 return ans
+        if self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE:
+            return self.refuse(reading, hits, as_of, "the question is outside what they cover")
         return self.evidence(q, reading, hits, as_of)
 
     # -- evidence answers --------------------------------------------------------------------
@@ -166,7 +175,8 @@ class Answerer:
                 best = max(cov.values())
                 actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.a.lexicon,
-                                          as_of=as_of, show_due=reading.route == "deadline")
+                                          as_of=as_of, show_due=reading.route == "deadline",
+                                          period=self.periods.get(a.plan))
                             for a in actions)
         text = u.text
         if text.rstrip().endswith(":"):  # a lead-in: the list it introduces is the answer
@@ -176,7 +186,7 @@ class Answerer:
         line = render_unit(text, u.section, cites)
         if reading.route == "deadline":
             for a in self.a.actions_by_section.get(u.section.id, []):
-                due = due_date(a, as_of)
+                due = due_date(a, as_of, self.periods.get(a.plan))
                 if due:
                     line += f" (next due {due.isoformat()}: {days_phrase(due, as_of)})"
                     break

@@ -17,6 +17,7 @@ from assistant.evidence import Lexicon, stem, tokens
 from assistant.models import Citation
 from indexer.dates import next_due, parse_timeline
 from indexer.models import Action, DateRange, Plan, Section
+from indexer.records import due_date
 from indexer.store import RecordStore
 from indexer.text import fold
 
@@ -75,7 +76,7 @@ def days_phrase(end: date, as_of: date) -> str:
 
 
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
-                  as_of: date | None = None, show_due: bool = False) -> str:
+                  as_of: date | None = None, show_due: bool = False, period: DateRange | None = None) -> str:
     """One action as a line: its number and title, what it delivers, who drives it, when, funding."""
     ref = cites.cite(section)
     head = f"**{a.number} {a.title}**".replace("** ", "**") if (a.number or a.title) else ""
@@ -92,7 +93,7 @@ def render_action(a: Action, section: Section, cites: Citations, *, terms: list[
     if a.funding:
         parts.append("funding: " + a.funding)
     if show_due and as_of:
-        due = next_due(DateRange(a.start, a.end, a.precision, a.recurrence, a.status == "permanent"), as_of)
+        due = due_date(a, as_of, period)
         if due:
             parts.append(f"next due {due.strftime('%d %B %Y').lstrip('0')} ({days_phrase(due, as_of)})")
         elif a.end and a.end < as_of:
@@ -105,16 +106,21 @@ def render_unit(text: str, section: Section, cites: Citations) -> str:
     return f"{text} {cites.cite(section, text)}"
 
 
-def mentions_in_window(a: Action, window: tuple[date, date]) -> list[DateRange]:
-    """Date mentions of an action's timeline that fall inside a window."""
+def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange | None = None) -> list[DateRange]:
+    """Date mentions of an action's timeline that fall inside a window (a recurrence without
+    dates of its own recurs within its plan's ``period``)."""
     lo, hi = window
     out = []
     for r in parse_timeline(a.timeline).dates if a.timeline else []:
         start, end = r.start or r.end, r.end or r.start
         if start and end and start <= hi and end >= lo:
             out.append(r)
-        elif r.recurrence and next_due(r, lo) and next_due(r, lo) <= hi:
-            out.append(r)
+        elif r.recurrence:
+            if r.start is None and r.end is None and period is not None:
+                r = DateRange(period.start, period.end, r.precision, r.recurrence, r.permanent)
+            due = next_due(r, lo)
+            if due and due <= hi:
+                out.append(r)
     return out
 
 

@@ -60,7 +60,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         lo, hi = reading.window
         found = []
         for x in relevant:
-            inside = mentions_in_window(x, reading.window)
+            inside = mentions_in_window(x, reading.window, ans.periods.get(x.plan))
             if inside:
                 r = inside[0]
                 within = (r.start or lo) >= lo and (r.end or hi) <= hi  # starts and ends in the window
@@ -73,13 +73,15 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         head = f"Scheduled {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), as of {as_of.isoformat()}:"
     else:
-        upcoming = sorted(((d, x) for x in relevant if (d := due_date(x, as_of))), key=lambda f: f[0])
+        upcoming = sorted(((d, x) for x in relevant if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
+                          key=lambda f: f[0])
         if not upcoming:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         first = upcoming[0][0]
         for _, x in [u for u in upcoming if u[0] == first][:3]:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=a.lexicon, as_of=as_of, show_due=True))
+                                              lexicon=a.lexicon, as_of=as_of, show_due=True,
+                                              period=ans.periods.get(x.plan)))
         head = f"The next deadline after {as_of.isoformat()}:"
     text = head + "\n" + "\n".join(lines)
     return Answer(answer=_cut(text), citations=tuple(cites.items), refused=False, route="deadline",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from indexer.dates import next_due
+from indexer.dates import next_due, parse_timeline
 from indexer.models import Action, DateRange, Plan
 from indexer.store import RecordStore
 from plans.errors import InputError, NotFoundError
@@ -64,9 +64,14 @@ def resolve_plan(store: RecordStore, text: str) -> Plan:
     return hits[0]
 
 
-def due_date(a: Action, as_of: date) -> date | None:
-    """When the action is next due on or after ``as_of`` (its end, or the next recurrence)."""
-    rng = DateRange(start=a.start, end=a.end, precision=a.precision, recurrence=a.recurrence,
+def due_date(a: Action, as_of: date, period: DateRange | None = None) -> date | None:
+    """When the action is next due on or after ``as_of`` (its end, or the next recurrence).
+    A recurrence with no dates of its own ("each semester") lasts as long as its plan's
+    ``period`` does, so a 2011-2013 plan's semesters are not due in 2026."""
+    start, end = a.start, a.end
+    if a.recurrence and start is None and end is None and period is not None:
+        start, end = period.start, period.end
+    rng = DateRange(start=start, end=end, precision=a.precision, recurrence=a.recurrence,
                     permanent=a.status == "permanent")
     return next_due(rng, as_of)
 
@@ -78,6 +83,7 @@ def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
         raise InputError("--due-within must be a number of days, 0 or more.")
     as_of = flt.as_of or date.today()
     plan_id = resolve_plan(store, flt.plan).id if flt.plan else None
+    periods = {p.id: parse_timeline(p.period).range for p in store.plans() if p.period}
     out = []
     for a in store.actions(plan=plan_id):
         if flt.driver and not any(flt.driver.lower() in d.lower() for d in a.drivers):
@@ -87,7 +93,7 @@ def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
         if flt.overdue and not (a.end and a.end < as_of and a.status not in {"done", "permanent"}):
             continue
         if flt.due_within is not None:
-            due = due_date(a, as_of)
+            due = due_date(a, as_of, periods.get(a.plan))
             if due is None or due > as_of + timedelta(days=flt.due_within):
                 continue
         out.append(a)

@@ -1,0 +1,120 @@
+"""Structured answers straight from the action records: an action named by its number ("who
+drives 3.2?"), everything with a funding status ("what is still seeking funding?"), and
+everything a driver runs ("what does SELEC lead?").
+
+Example::
+
+    list_answer(answerer, query, reading, as_of)  # None when the question is not of this kind
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from assistant.compose import Citations, render_action
+from assistant.models import Answer
+from assistant.route import Reading
+from indexer.models import Action
+
+SHOW = 8  # actions listed in full; the rest are counted
+_NUMBER = re.compile(r"(?<![\w.])(?:action|measure|item|number|no\.?)?\s*([A-H]\.\d{1,2}|[IVX]{1,4}\.\d{1,2}|"
+                     r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]|\.\d)", re.I)
+_SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?funded|without funding|"
+                      r"needs? (?:more )?funding|looking for (?:funding|money|donors))\b", re.I)
+_NEGOTIATING = re.compile(r"\bnegotiat\w*\b", re.I)
+_AVAILABLE = re.compile(r"\b(funding (?:is )?available|already funded|fully funded|funded already|"
+                        r"have funding|has funding|secured)\b", re.I)
+_LIST = re.compile(r"^\s*(what|which|list|show|are there|is there anything|anything)\b", re.I)
+_DRIVES = re.compile(r"\b(lead|leads|led|drive|drives|driven|run|runs|implement\w*|responsible|in charge)\b",
+                     re.I)
+FILLER = {"what", "which", "still", "actions", "action", "activities", "activity", "items", "things",
+          "projects", "funding", "funded", "seeking", "seek", "sought", "negotiated", "negotiation", "being",
+          "available", "money", "list", "show", "need", "needs", "more", "yet", "already", "fully",
+          "unfunded", "lead", "leads", "drive", "drives", "run", "runs", "responsible", "implement",
+          "implements", "charge", "secured", "does", "looking", "donors", "part"}
+
+
+def numbered_actions(a: Any, question: str, plan_ids: set[str]) -> list[Action]:
+    """Actions the question names by number, within the named plans (or all plans)."""
+    found: list[Action] = []
+    for m in _NUMBER.finditer(question):
+        num = m.group(1).upper().rstrip(".")
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}", num) and int(num.split(".")[0]) > 31:
+            continue
+        for x in a.actions:
+            if (not plan_ids or x.plan in plan_ids) and x.number.upper().rstrip(".") in (num, num + "A"):
+                found.append(x)
+    return list(dict.fromkeys(found))
+
+
+def funding_wanted(question: str) -> str | None:
+    if _NEGOTIATING.search(question):
+        return "negotiating"
+    if _SEEKING.search(question):
+        return "seeking"
+    if _AVAILABLE.search(question):
+        return "available"
+    return None
+
+
+def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | None:
+    a = ans.a
+    plan_ids = {p.id for p in q.plans}
+    by_number = numbered_actions(a, q.question, plan_ids)
+    if by_number and len(by_number) <= 4:
+        return _render(ans, by_number, "", as_of, reading, q)
+    if not _LIST.search(q.question):
+        return None
+    pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
+    topic = [t for t in q.terms if t not in FILLER]
+    status = funding_wanted(q.question) if reading.asks_funding or reading.route == "funding" else None
+    driver = _driver_named(a, q.question) if _DRIVES.search(q.question) else None
+    if status is None and driver is None:
+        return None
+    if driver:
+        pool = [x for x in pool if any(driver.lower() in d.lower() for d in x.drivers)]
+        topic = [t for t in topic if t not in driver.lower().split()]
+    if status:
+        pool = [x for x in pool if x.funding_status == status]
+    if topic:
+        scored = [(a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text}", "", q.aliases), x) for x in pool]
+        pool = [x for s, x in scored if s >= 0.34]
+    phrase = {"seeking": "still seeking funding", "negotiating": "with funding being negotiated",
+              "available": "with funding available"}
+    what = " and ".join(filter(None, [f"driven or co-driven by {driver}" if driver else "",
+                                      phrase[status] if status else ""]))
+    if not pool:
+        return Answer(answer=f"No action in the plans is recorded as {what}.", citations=(), refused=False,
+                      route=reading.route, as_of=as_of, meta={"listing": what, "count": 0})
+    return _render(ans, pool, what, as_of, reading, q)
+
+
+def _driver_named(a: Any, question: str) -> str | None:
+    """The longest driver name (as the plans write it) that the question mentions."""
+    low = question.lower()
+    best = None
+    for name in getattr(a, "driver_names", ()):
+        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", low):
+            if best is None or len(name) > len(best):
+                best = name
+    return best
+
+
+def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Reading, q: Any) -> Answer:
+    a = ans.a
+    cites = Citations(a.records)
+    lines = [render_action(x, a.records.section(x.section_id), cites, terms=q.terms, lexicon=a.lexicon,
+                           as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan))
+             for x in actions[:SHOW]]
+    head = f"{len(actions)} actions {what}:" if what else ""
+    text = "\n".join(([head] if head else []) + [f"- {ln}" if head or len(lines) > 1 else ln for ln in lines])
+    if len(actions) > SHOW:
+        rest = ", ".join(x.number or x.title[:30] for x in actions[SHOW:])
+        text += f"\n…and {len(actions) - SHOW} more ({rest}); `plans actions` lists them all."
+    if len(text) > 1900:
+        text = text[: text.rfind("\n", 0, 1900)]
+    return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route, as_of=as_of,
+                  retrieved=tuple(dict.fromkeys(x.section_id for x in actions)),
+                  meta={"listing": what or "by number", "count": len(actions)})
