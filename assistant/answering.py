@@ -103,7 +103,7 @@ class Answerer:
             s *= 0.7
         if reading and reading.route in ("driver", "funding", "deadline") and \
                 unit.section.id in self.a.actions_by_section:
-            s += 0.08
+            s += 0.15  # who/funded/when questions are about actions: their records answer them
         return s
 
     def ranked_units(self, q: Query, hits: list[Hit], reading: Reading | None) -> list[tuple[float, Unit]]:

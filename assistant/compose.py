@@ -103,7 +103,8 @@ def render_action(a: Action, section: Section, cites: Citations, *, terms: list[
 
 
 def render_unit(text: str, section: Section, cites: Citations) -> str:
-    return f"{text} {cites.cite(section, text)}"
+    shown = re.sub(r"^(?:[-•]\s+)+", "", text)  # the answer's own bullets replace the source's
+    return f"{shown} {cites.cite(section, text)}"
 
 
 def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange | None = None) -> list[DateRange]:

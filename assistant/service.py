@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -98,9 +99,11 @@ class Assistant:
                 resolved = f"{question} {last.question}"
             else:  # "and the ECO plan?": the last question asked of another plan
                 resolved = f"{last.question} {question}"
-            reading = read_question(resolved, as_of=as_of)
-            if reading.route == "content" and last.route != "content":
-                reading = read_question(resolved, as_of=as_of)
+            # the new words say what is asked ("when does it end?"); the resolved text says of what
+            own = reading.route if reading.route != "content" else last.route
+            if own in ("follow_up", "refusal", "cross_plan") and not plans:
+                own = "content"
+            reading = replace(read_question(resolved, as_of=as_of), route=own, follow_up=True)
         answer = self.answerer.answer(resolved, reading, plans, as_of)
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
