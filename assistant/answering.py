@@ -20,9 +20,8 @@ from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, ste
 from assistant.models import Answer
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
-from indexer.dates import parse_timeline
 from indexer.models import Plan
-from indexer.records import due_date
+from indexer.records import due_date, plan_horizons
 
 MIN_COVERAGE = 0.34  # below this the best passage does not support an answer
 # below this cosine similarity no passage is about the question at all (dev questions: >= 0.48,
@@ -56,7 +55,7 @@ class Answerer:
         # every driver as the plans write it, for "what does X lead?" questions
         assistant.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
         # each plan's own period bounds its recurring deadlines
-        self.periods = {p.id: parse_timeline(p.period).range for p in assistant.plans if p.period}
+        self.periods = plan_horizons(assistant.records)
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}

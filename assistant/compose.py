@@ -11,10 +11,11 @@ Example::
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from assistant.evidence import Lexicon, stem, tokens
-from assistant.models import Citation
+from assistant.models import Answer, Citation
 from indexer.dates import next_due, parse_timeline
 from indexer.models import Action, DateRange, Plan, Section
 from indexer.records import due_date
@@ -117,8 +118,8 @@ def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange |
         if start and end and start <= hi and end >= lo:
             out.append(r)
         elif r.recurrence:
-            if r.start is None and r.end is None and period is not None:
-                r = DateRange(period.start, period.end, r.precision, r.recurrence, r.permanent)
+            if r.end is None and period is not None:
+                r = DateRange(r.start or period.start, period.end, r.precision, r.recurrence, r.permanent)
             due = next_due(r, lo)
             if due and due <= hi:
                 out.append(r)
@@ -128,3 +129,18 @@ def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange |
 def term_overlap(terms: list[str], text: str) -> int:
     have = {stem(t) for t in tokens(text)}
     return sum(1 for t in terms if stem(t) in have)
+
+
+def cite_only_what_is_shown(answer: Answer) -> Answer:
+    """Keep the citations whose ``[n]`` the text still shows (a trimmed list may have dropped
+    some) and number them 1, 2, 3 … in the order they appear."""
+    shown = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    order = list(dict.fromkeys(n for n in shown if any(c.n == n for c in answer.citations)))
+    if order == [c.n for c in answer.citations]:
+        return answer
+    new_n = {old: i for i, old in enumerate(order, start=1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{new_n[int(m.group(1))]}]" if int(m.group(1)) in new_n
+                  else m.group(0), answer.answer)
+    by_n = {c.n: c for c in answer.citations}
+    cites = tuple(replace(by_n[old], n=new_n[old]) for old in order)
+    return replace(answer, answer=text, citations=cites)

@@ -146,15 +146,28 @@ def check_output(text: str, answer: Answer, question: str = "") -> list[str]:
         problems.append("it cites " + ", ".join(f"[{n}]" for n in unknown) + ", which name no given source")
     if len(text) > MAX_OUTPUT:
         problems.append(f"it is {len(text)} characters long (limit {MAX_OUTPUT})")
-    sources = [given[n] for n in dict.fromkeys(cited) if n in given]
-    # what the model may state: the cited passages, their plan and section, and the user's question
-    known = " \n ".join([*(f"{c.quote} \n {c.plan} \n {c.section}" for c in sources),
+    # what the model may state: the cited sources (passage, plan, section, and what the grounded
+    # draft says citing them, as quotes are cut at 600 characters) and the user's own question
+    draft = _draft_by_source(answer.answer)
+    known = " \n ".join([*(f"{given[n].quote} \n {given[n].plan} \n {given[n].section} \n {draft.get(n, '')}"
+                           for n in dict.fromkeys(cited) if n in given),
                          question, str(answer.meta.get("resolved_question", ""))])
     prose = _MARKER.sub(" ", text).replace(answer.as_of.isoformat(), " ")
     missing = [*_new_numbers(prose, known), *_new_months(prose, known), *_new_names(prose, known)]
     if missing:
         problems.append("not in the cited sources: " + ", ".join(dict.fromkeys(missing)))
     return problems
+
+
+def _draft_by_source(draft: str) -> dict[int, str]:
+    """The grounded draft's text attributed to the source(s) whose [n] closes it."""
+    out: dict[int, str] = {}
+    start = 0
+    for m in _MARKER.finditer(draft):
+        for n in re.split(r"[,;]", m.group(1)):
+            out[int(n)] = f"{out.get(int(n), '')} {draft[start:m.start()]}"
+        start = m.end()
+    return out
 
 
 def _numbers(text: str) -> set[str]:
@@ -178,9 +191,7 @@ def _new_numbers(prose: str, known: str) -> list[str]:
 
 def _month(word: str) -> int | None:
     w = word.lower()
-    if w in _MONTHS:
-        return _MONTHS.index(w) + 1
-    return _MONTH_OF.get(w) if w in _MONTH_OF else None
+    return _MONTHS.index(w) + 1 if w in _MONTHS else _MONTH_OF.get(w)
 
 
 def _new_months(prose: str, known: str) -> list[str]:

@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.acronyms import Acronyms
 from assistant.answering import Answerer
+from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn
 from assistant.evidence import Lexicon
 from assistant.models import Answer
@@ -104,7 +105,7 @@ class Assistant:
             if own in ("follow_up", "refusal", "cross_plan") and not plans:
                 own = "content"
             reading = replace(read_question(resolved, as_of=as_of), route=own, follow_up=True)
-        answer = self.answerer.answer(resolved, reading, plans, as_of)
+        answer = cite_only_what_is_shown(self.answerer.answer(resolved, reading, plans, as_of))
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
                                   tuple(c.section_id for c in answer.citations)))

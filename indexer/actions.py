@@ -13,7 +13,6 @@ Example::
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from indexer.dates import parse_timeline
 from indexer.funding import funding_status, parse_amounts
@@ -114,13 +113,6 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
         seen[base] = seen.get(base, 0) + 1
         aid = base if seen[base] == 1 else f"{base}-{seen[base]}"
         r = tl.range if tl else None
-        if r and r.recurrence and r.start is None and r.end is None and plan.period:
-            # "Each semester" recurs within the plan's own period, not forever
-            period = parse_timeline(plan.period).range
-            if period.start and period.end:
-                r = replace(r, start=period.start, end=period.end, precision=period.precision)
-                notes.append(f"start and end are the plan's period ({plan.period}); "
-                             f"the timeline recurs within it")
         if "responsible" in attrs:
             drivers = split_drivers(attrs["responsible"])
         else:

@@ -313,8 +313,10 @@ def _title_block_end(lines: list[Line]) -> int:
         clean = strip_markup(ln.text)
         if _is_glossary(ln) or _is_table_line(ln) or len(clean) > 220 or seen >= 700:
             break
+        # the body starts at a numbered part, even when written as a Markdown heading
+        # ("## 1) INTRODUCTION"), or at a numbered item or Responsible/Deadline line
         if (re.match(r"^(introduction|list of|acronyms|contents)\b", clean, re.I)
-                or PAREN_NUM.match(ln.text) or ROMAN.match(ln.text)):
+                or any(p.match(clean) for p in (PAREN_NUM, ROMAN, LETTERED, NUMBERED, ATTR))):
             break
         seen += len(clean)
         i += 1
@@ -349,7 +351,8 @@ def _unit_end(lines: list[Line], i: int) -> int:
             k = j + 1
             while k < n and lines[k].blank:
                 k += 1
-            if is_item and k < n and ATTR.match(lines[k].text) and not ATTR.match(lines[k].text).group(1).lower() == "note":
+            attr = ATTR.match(lines[k].text) if k < n else None
+            if is_item and attr and attr.group(1).lower() != "note":
                 j = k
                 continue
             break

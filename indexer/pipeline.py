@@ -168,12 +168,16 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
             continue
         try:
             to_embed += _index_document(doc, store)
-        except PlansError as exc:
-            problems.append(Problem(doc.rel, exc.message))
-            continue
         except Exception as exc:  # a parser bug must not lose the other files
-            log.exception("parsing %s failed", doc.rel)
-            problems.append(Problem(doc.rel, f"could not be parsed ({type(exc).__name__}: {exc})"))
+            if isinstance(exc, PlansError):
+                reason = exc.message
+            else:
+                log.exception("parsing %s failed", doc.rel)
+                reason = f"could not be parsed ({type(exc).__name__}: {exc})"
+            if old_vs and doc.rel in old_files:  # like an unreadable file: keep the last good one
+                _carry(doc.rel, old_store, old_vs, store, vs)
+                reason += " (the previously indexed version is kept)"
+            problems.append(Problem(doc.rel, reason))
             continue
         summary.indexed.append(doc.rel)
     batch = 64
@@ -210,10 +214,10 @@ def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
     if parsed.table_rows:
         actions += row_actions(list(parsed.table_rows), plan_id=plan_id, file=doc.rel,
                                section_ids=parsed.row_sections)
-    store.add_file(parsed.plan, list(parsed.sections), actions)
     out: list[Passage] = []
     for s in parsed.sections:
         out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
+    store.add_file(parsed.plan, list(parsed.sections), actions)  # last: all or nothing
     return out
 
 

@@ -71,7 +71,7 @@ def _tidy_case(title: str, keep: set[str], first: bool = True) -> str:
             elif core in keep:
                 words.append(w)
             else:
-                words.append(re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), w, count=1))
+                words.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), w, count=1))
         return " ".join(words)
     return title
 

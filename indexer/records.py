@@ -64,13 +64,29 @@ def resolve_plan(store: RecordStore, text: str) -> Plan:
     return hits[0]
 
 
+def plan_horizons(store: RecordStore) -> dict[str, DateRange]:
+    """Each plan's time span: its stated period, else the years its text mentions. Recurring
+    deadlines without dates of their own ("each semester") recur only within it."""
+    out: dict[str, DateRange] = {}
+    for p in store.plans():
+        rng = parse_timeline(p.period).range if p.period else DateRange()
+        if rng.start is None or rng.end is None:
+            years = [int(y) for s in store.sections(plan_id=p.id)
+                     for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", s.text)]
+            if years:
+                rng = DateRange(date(min(years), 1, 1), date(max(years), 12, 31), "year")
+        if rng.start or rng.end:
+            out[p.id] = rng
+    return out
+
+
 def due_date(a: Action, as_of: date, period: DateRange | None = None) -> date | None:
     """When the action is next due on or after ``as_of`` (its end, or the next recurrence).
     A recurrence with no dates of its own ("each semester") lasts as long as its plan's
     ``period`` does, so a 2011-2013 plan's semesters are not due in 2026."""
     start, end = a.start, a.end
-    if a.recurrence and start is None and end is None and period is not None:
-        start, end = period.start, period.end
+    if a.recurrence and end is None and period is not None:
+        start, end = start or period.start, period.end
     rng = DateRange(start=start, end=end, precision=a.precision, recurrence=a.recurrence,
                     permanent=a.status == "permanent")
     return next_due(rng, as_of)
@@ -83,7 +99,7 @@ def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
         raise InputError("--due-within must be a number of days, 0 or more.")
     as_of = flt.as_of or date.today()
     plan_id = resolve_plan(store, flt.plan).id if flt.plan else None
-    periods = {p.id: parse_timeline(p.period).range for p in store.plans() if p.period}
+    periods = plan_horizons(store)
     out = []
     for a in store.actions(plan=plan_id):
         if flt.driver and not any(flt.driver.lower() in d.lower() for d in a.drivers):

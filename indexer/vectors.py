@@ -127,6 +127,15 @@ class VectorStore:
                     for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
         return passages, [list(map(float, e)) for e in got["embeddings"]]
 
+    def _embed_query(self, text: str) -> list[float]:
+        """Query embeddings, cached: a cross-plan answer searches every plan with one question."""
+        cache = self.__dict__.setdefault("_query_cache", {})
+        if text not in cache:
+            if len(cache) >= 256:
+                cache.pop(next(iter(cache)))
+            cache[text] = self.embedder.embed_query(text)
+        return cache[text]
+
     def count(self) -> int:
         try:
             return self.collection.count()
@@ -136,7 +145,7 @@ class VectorStore:
     def query(self, text: str, k: int = 20, plan_ids: list[str] | None = None,
               embedding: list[float] | None = None) -> list[tuple[str, float]]:
         """Dense search: (section_id, cosine similarity), best first, one entry per section."""
-        vec = embedding if embedding is not None else self.embedder.embed_query(text)
+        vec = embedding if embedding is not None else self._embed_query(text)
         where = None
         if plan_ids:
             where = {"plan_id": plan_ids[0]} if len(plan_ids) == 1 else {"plan_id": {"$in": plan_ids}}

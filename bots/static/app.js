@@ -1,0 +1,439 @@
+// The chat page: ask the plans, read cited passages, browse actions. No build step, no CDN.
+// Safety rule: every string from the server (answers, passages, names) is either set with
+// textContent or HTML-escaped FIRST and only then given the few tags of our markdown subset.
+"use strict";
+
+(() => {
+  const $ = (sel) => document.querySelector(sel);
+  const el = (tag, attrs = {}, text) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : v);
+    }
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  };
+
+  const STARTERS = [
+    { q: "Who is implementing the PAMECA V project in Albania?" },
+    { q: "Who drives action 3.2 in the Western Balkan plan?" },
+    { q: "What is still seeking funding?" },
+    { q: "Which deadlines fell in the next 60 days as of 2018-05-01?", asOf: "2018-05-01" },
+    { q: "What does the ECO plan say about cybercrime?" },
+  ];
+  const ROUTES = {
+    driver: "who drives it", funding: "funding", deadline: "deadlines", budget: "budgets",
+    content: "passages", cross_plan: "across plans", follow_up: "follow-up", refusal: "not covered",
+  };
+  const FUNDING_LABELS = {
+    available: "Available", seeking: "Seeking", negotiating: "Negotiating", unknown: "Not stated",
+  };
+
+  const state = { conversationId: null, plansById: new Map(), busy: false, opener: null, actionsShown: false };
+
+  // ---- markdown (escape first, then a small subset) -------------------------------------------
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => (
+      { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function inline(escaped, citations) {
+    let html = escaped.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
+    html = html.replace(/\[(\d{1,3})\]/g, (whole, n) => {
+      const c = citations.get(Number(n));
+      if (!c) return whole;
+      const label = escapeHtml(`Source ${n}: ${c.plan} › ${c.section}`);
+      return `<button type="button" class="cite" data-n="${n}" aria-label="${label}" title="${label}">${n}</button>`;
+    });
+    return html;
+  }
+
+  function renderMarkdown(text, citations) {
+    const lines = escapeHtml(text).split("\n");
+    let html = "";
+    let para = [];
+    let list = null;
+    const flushPara = () => {
+      if (para.length) html += `<p>${para.map((l) => inline(l, citations)).join("<br>")}</p>`;
+      para = [];
+    };
+    const flushList = () => {
+      if (list) html += `<ul>${list.map((l) => `<li>${inline(l, citations)}</li>`).join("")}</ul>`;
+      list = null;
+    };
+    for (const line of lines) {
+      const item = /^\s*[-*•]\s+(.*)$/.exec(line);
+      const heading = /^\s*#{1,4}\s+(.*)$/.exec(line);
+      if (item) {
+        flushPara();
+        (list ||= []).push(item[1]);
+      } else if (heading) {
+        flushPara(); flushList();
+        html += `<p class="md-heading"><strong>${inline(heading[1], citations)}</strong></p>`;
+      } else if (!line.trim()) {
+        flushPara(); flushList();
+      } else {
+        flushList();
+        para.push(line);
+      }
+    }
+    flushPara(); flushList();
+    return html;
+  }
+
+  // ---- status (aria-live) -----------------------------------------------------------------------
+  let statusTimer = null;
+  function setStatus(message, kind = "info") {
+    const box = $("#status");
+    clearTimeout(statusTimer);
+    box.textContent = message || "";
+    box.className = `status ${message ? "shown" : ""} ${kind}`;
+    if (message && kind !== "busy") statusTimer = setTimeout(() => setStatus(""), kind === "error" ? 8000 : 2500);
+  }
+
+  async function apiError(res) {
+    let message = `The server answered ${res.status} ${res.statusText}.`;
+    try {
+      const body = await res.json();
+      if (body && body.error) message = body.error;
+    } catch (_) { /* not JSON */ }
+    return new Error(message);
+  }
+
+  async function getJSON(url) {
+    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!res.ok) throw await apiError(res);
+    return res.json();
+  }
+
+  // ---- plans ---------------------------------------------------------------------------------------
+  async function loadPlans() {
+    try {
+      const data = await getJSON("/api/plans");
+      for (const p of data.plans) {
+        state.plansById.set(p.id, p);
+        for (const select of [$("#plan"), $("#f-plan")]) {
+          select.append(el("option", { value: p.id, title: p.title }, `${p.short_name} — ${p.actions} actions`));
+        }
+      }
+    } catch (err) {
+      setStatus(`Could not load the list of plans: ${err.message}`, "error");
+    }
+  }
+  const lines = (a, b) => (a === b ? `line ${a}` : `lines ${a}–${b}`);
+  const planName = (id) => (state.plansById.get(id) || {}).short_name || id;
+  const planByTitle = (title) => [...state.plansById.values()].find((p) => p.title === title);
+  // "WBCSCi 2018-2020 › … › Need 1 … › 1.2 Law enforcement": the full path is in the panel
+  function shortPath(c) {
+    const parts = c.section ? c.section.split(" › ") : [];
+    const tail = parts.length > 2 ? ["…", ...parts.slice(-2)] : parts;
+    return [(planByTitle(c.plan) || {}).short_name || c.plan, ...tail].join(" › ");
+  }
+
+  // ---- asking ----------------------------------------------------------------------------------------
+  async function readEvents(res, onEvent) {
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (value) buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        let event = "message";
+        const data = [];
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event:")) event = line.slice(6).trim();
+          else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+        }
+        if (data.length) onEvent(event, JSON.parse(data.join("\n")));
+      }
+      if (done) return;
+    }
+  }
+
+  function addTurn(question) {
+    const turn = el("article", { class: "turn" });
+    const q = el("div", { class: "q" });
+    q.append(el("p", {}, question));
+    const a = el("div", { class: "a loading", "aria-busy": "true" });
+    const md = el("div", { class: "md" });
+    md.append(el("span", { class: "dots" }, "Searching the plans"));
+    a.append(md);
+    turn.append(q, a);
+    $("#conversation").append(turn);
+    turn.scrollIntoView({ block: "end" });
+    return a;
+  }
+
+  function renderAnswer(box, answer) {
+    const citations = new Map(answer.citations.map((c) => [c.n, c]));
+    box.classList.remove("loading");
+    box.removeAttribute("aria-busy");
+    box.classList.toggle("refused", !!answer.refused);
+    box.replaceChildren();
+    box.citations = citations;
+    const md = el("div", { class: "md" });
+    md.innerHTML = renderMarkdown(answer.answer, citations); // escaped first: see renderMarkdown
+    box.append(md);
+    if (answer.citations.length) {
+      const sources = el("div", { class: "sources" });
+      sources.append(el("h3", {}, "Sources"));
+      const list = el("ol");
+      for (const c of answer.citations) {
+        const li = el("li");
+        const btn = el("button", { type: "button", class: "source", "data-n": c.n, title: `${c.plan} › ${c.section}` });
+        btn.append(el("span", { class: "n" }, String(c.n)), el("span", { class: "where" }, shortPath(c)),
+          el("span", { class: "lines" }, `${c.file}, ${lines(c.line_start, c.line_end)}`));
+        li.append(btn);
+        list.append(li);
+      }
+      sources.append(list);
+      box.append(sources);
+    }
+    const route = ROUTES[answer.route] || answer.route;
+    box.append(el("p", { class: "meta" }, `As of ${answer.as_of} · ${route}`));
+  }
+
+  async function ask(question) {
+    question = question.trim();
+    if (!question || state.busy) return;
+    state.busy = true;
+    $("#send").disabled = true;
+    $("#welcome").hidden = true;
+    const box = addTurn(question);
+    setStatus("Searching the plans…", "busy");
+    const body = { question, conversation_id: state.conversationId || undefined,
+      as_of: $("#as-of").value || undefined, plan: $("#plan").value || undefined };
+    try {
+      const res = await fetch("/api/ask/stream", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw await apiError(res);
+      let text = "";
+      let final = null;
+      await readEvents(res, (event, data) => {
+        if (event === "token") {
+          text += data.text;
+          box.classList.remove("loading");
+          box.querySelector(".md").innerHTML = renderMarkdown(text, new Map()); // escaped first
+        } else if (event === "done") {
+          final = data;
+        }
+      });
+      if (!final) throw new Error("The answer stopped half-way; please ask again.");
+      state.conversationId = final.conversation_id;
+      renderAnswer(box, final);
+      box.closest(".turn").scrollIntoView({ block: "start" });
+      setStatus(final.refused ? "The plans do not say." : `Answered with ${final.citations.length} source(s).`);
+    } catch (err) {
+      box.classList.remove("loading");
+      box.removeAttribute("aria-busy");
+      box.classList.add("error");
+      box.replaceChildren(el("p", { role: "alert" }, `Sorry — ${err.message}`));
+      setStatus(err.message, "error");
+    } finally {
+      state.busy = false;
+      $("#send").disabled = false;
+    }
+  }
+
+  // ---- the source panel ---------------------------------------------------------------------------
+  function neighbour(label, s) {
+    const box = el("div", { class: "neighbour" });
+    box.append(el("h4", {}, label));
+    if (!s) {
+      box.append(el("p", { class: "muted" }, label === "Before" ? "Start of the plan." : "End of the plan."));
+      return box;
+    }
+    const btn = el("button", { type: "button", class: "link", "data-section": s.id }, s.section || "(title block)");
+    const text = s.text.length > 280 ? `${s.text.slice(0, 280).replace(/\s+\S*$/, "")} …` : s.text;
+    box.append(btn, el("p", { class: "neighbour-text" }, text));
+    return box;
+  }
+
+  async function openSection(sectionId, opener, citation) {
+    const panel = $("#panel");
+    const body = $("#panel-body");
+    state.opener = opener || state.opener;
+    panel.hidden = false;
+    $("#layout").classList.add("with-panel");
+    $("#panel-title").textContent = citation ? `Source ${citation.n}` : "Passage";
+    body.replaceChildren(el("p", { class: "muted dots" }, "Opening the passage"));
+    body.setAttribute("aria-busy", "true");
+    $("#panel-title").focus();
+    try {
+      const s = await getJSON(`/api/sections/${encodeURIComponent(sectionId)}`);
+      const crumbs = el("ol", { class: "crumbs", "aria-label": "Heading path" });
+      for (const h of s.heading_path) crumbs.append(el("li", {}, h));
+      const where = el("p", { class: "file" });
+      where.append(el("span", {}, s.file), document.createTextNode(` · ${lines(s.line_start, s.line_end)}`));
+      body.replaceChildren(
+        el("p", { class: "plan-title" }, s.plan.title),
+        crumbs,
+        el("blockquote", { class: "passage" }, s.text),
+        where,
+        el("h3", { class: "context" }, "In context"),
+        neighbour("Before", s.previous),
+        neighbour("After", s.next),
+      );
+    } catch (err) {
+      body.replaceChildren(el("p", { role: "alert", class: "error-text" }, `Could not open the passage: ${err.message}`));
+    } finally {
+      body.removeAttribute("aria-busy");
+    }
+  }
+
+  function closePanel() {
+    const panel = $("#panel");
+    if (panel.hidden) return;
+    panel.hidden = true;
+    $("#layout").classList.remove("with-panel");
+    if (state.opener && document.contains(state.opener)) state.opener.focus();
+    state.opener = null;
+  }
+
+  // ---- browse actions -------------------------------------------------------------------------------
+  function cell(label, content, cls) {
+    const td = el("td", { "data-label": label, class: cls });
+    if (content instanceof Node) td.append(content); else td.textContent = content || "—";
+    return td;
+  }
+
+  async function loadActions() {
+    const params = new URLSearchParams();
+    const add = (k, v) => { if (v) params.set(k, v); };
+    add("plan", $("#f-plan").value);
+    add("driver", $("#f-driver").value.trim());
+    add("funding", $("#f-funding").value);
+    add("due_within", $("#f-due").value);
+    add("as_of", $("#as-of").value);
+    if ($("#f-overdue").checked) params.set("overdue", "true");
+    const summary = $("#actions-summary");
+    const table = $("#actions-table");
+    summary.textContent = "Loading actions…";
+    table.setAttribute("aria-busy", "true");
+    try {
+      const data = await getJSON(`/api/actions?${params}`);
+      const tbody = table.querySelector("tbody");
+      tbody.replaceChildren();
+      for (const a of data.actions) {
+        const tr = el("tr");
+        const what = el("div");
+        what.append(el("span", { class: "title" }, a.title || a.text));
+        if (a.need) what.append(el("span", { class: "need" }, a.need));
+        const funding = el("div");
+        funding.append(el("span", { class: `badge f-${a.funding_status}` }, FUNDING_LABELS[a.funding_status] || a.funding_status));
+        if (a.funding) funding.append(el("span", { class: "funding-text" }, a.funding));
+        const timeline = el("div");
+        if (a.status && a.status !== "unknown") timeline.append(el("span", { class: "badge status" }, a.status));
+        timeline.append(el("span", {}, a.timeline || "—"));
+        const read = el("button", { type: "button", class: "link", "data-section": a.section_id,
+          "aria-label": `Read the passage of ${a.number || a.title || "this action"}` }, "Read");
+        tr.append(cell("Plan", planName(a.plan), "plan"), cell("No.", a.number), cell("Action", what, "wide"),
+          cell("Drivers", a.drivers.join(", ")), cell("Timeline", timeline), cell("Due", a.due),
+          cell("Funding", funding), cell("Source", read));
+        tbody.append(tr);
+      }
+      table.hidden = data.count === 0;
+      summary.textContent = data.count
+        ? `${data.count} action${data.count === 1 ? "" : "s"} (as of ${data.as_of}).`
+        : `No action matches these filters (as of ${data.as_of}).`;
+      state.actionsShown = true;
+    } catch (err) {
+      summary.textContent = "";
+      setStatus(`Could not load the actions: ${err.message}`, "error");
+    } finally {
+      table.removeAttribute("aria-busy");
+    }
+  }
+
+  // ---- tabs -------------------------------------------------------------------------------------------
+  function showTab(name, focus = false) {
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      const on = tab.id === `tab-${name}`;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+      if (on && focus) tab.focus();
+      $(`#${tab.getAttribute("aria-controls")}`).hidden = !on;
+    }
+    if (name === "browse" && !state.actionsShown) loadActions();
+    if (name === "ask") $("#question").focus();
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------------
+  function init() {
+    const starters = $("#starters");
+    for (const s of STARTERS) {
+      const btn = el("button", { type: "button", class: "starter" }, s.q);
+      btn.addEventListener("click", () => {
+        if (s.asOf) $("#as-of").value = s.asOf;
+        $("#question").value = "";
+        ask(s.q);
+      });
+      const li = el("li");
+      li.append(btn);
+      starters.append(li);
+    }
+
+    $("#ask-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const q = $("#question");
+      if (!q.value.trim()) { setStatus("Type a question first.", "error"); q.focus(); return; }
+      const text = q.value;
+      q.value = "";
+      ask(text);
+    });
+    $("#question").addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        $("#ask-form").requestSubmit();
+      }
+    });
+    $("#new-chat").addEventListener("click", () => {
+      state.conversationId = null;
+      $("#conversation").replaceChildren();
+      $("#welcome").hidden = false;
+      closePanel();
+      setStatus("Started a new conversation.");
+      $("#question").focus();
+    });
+
+    $("#conversation").addEventListener("click", (e) => {
+      const btn = e.target.closest("button.cite, button.source");
+      if (!btn) return;
+      const box = btn.closest(".a");
+      const c = box && box.citations && box.citations.get(Number(btn.dataset.n));
+      if (c) openSection(c.section_id, btn, c);
+    });
+    for (const root of [$("#panel-body"), $("#actions-table")]) {
+      root.addEventListener("click", (e) => {
+        const btn = e.target.closest("button[data-section]");
+        if (btn) openSection(btn.dataset.section, root.id === "panel-body" ? state.opener : btn);
+      });
+    }
+    $("#panel-close").addEventListener("click", closePanel);
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") closePanel(); });
+
+    const tabs = [...document.querySelectorAll("[role=tab]")];
+    tabs.forEach((tab, i) => {
+      tab.addEventListener("click", () => showTab(tab.id.slice(4)));
+      tab.addEventListener("keydown", (e) => {
+        const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+        if (step) showTab(tabs[(i + step + tabs.length) % tabs.length].id.slice(4), true);
+      });
+    });
+
+    $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadActions(); });
+    for (const id of ["#f-plan", "#f-funding", "#f-due", "#f-overdue"]) $(id).addEventListener("change", loadActions);
+    $("#as-of").addEventListener("change", () => { if (state.actionsShown) loadActions(); });
+
+    loadPlans();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,241 @@
+"""The web API and the chat page: FastAPI over the same ``Assistant.ask`` every interface uses.
+
+The app is built by a factory (no import-time globals). The assistant (index + embedding model)
+is built on first use, or warmed up in the background when the server starts, so ``/healthz``
+answers at once and ``/readyz`` says when questions can be answered.
+
+Example::
+
+    app = create_app(get_settings())               # tests: create_app(settings, assistant=bot)
+    serve(get_settings(), port=8000)               # uvicorn on http://127.0.0.1:8000/
+    # uvicorn --factory bots.web:app_from_env      # what `plans serve` runs
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from plans.errors import PlansError
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+DOCS_PATHS = ("/docs", "/redoc", "/static-offline-docs", "/openapi.json")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class Backend:
+    """Holds the assistant, built once on first use (or by a background warm-up)."""
+
+    def __init__(self, settings: Any, assistant: Any = None) -> None:
+        self.settings = settings
+        self._assistant = assistant
+        self._records: Any = None
+        self._lock = threading.Lock()
+        self._records_lock = threading.Lock()
+        self._loader: threading.Thread | None = None
+        self.load_error: PlansError | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._assistant is not None
+
+    def assistant(self) -> Any:
+        if self._assistant is None:
+            with self._lock:
+                if self._assistant is None:
+                    from assistant.service import Assistant
+
+                    try:
+                        self._assistant = Assistant(self.settings)
+                    except PlansError as exc:
+                        self.load_error = exc
+                        raise
+                    self.load_error = None
+        return self._assistant
+
+    def records(self) -> Any:
+        """The record store: the assistant's, or one opened on its own while the model loads."""
+        if self._assistant is not None:
+            return self._assistant.records
+        with self._records_lock:
+            if self._records is None:
+                from indexer.pipeline import open_records
+
+                self._records = open_records(self.settings)
+            return self._records
+
+    def warm_up(self) -> None:
+        """Build the assistant in a background thread (no-op when built or already loading)."""
+        if self._assistant is not None or (self._loader and self._loader.is_alive()):
+            return
+
+        def load() -> None:
+            try:
+                self.assistant()
+            except PlansError as exc:
+                log.warning("The assistant could not load: %s", exc.message)
+            except Exception:  # logged, and the next request tries again
+                log.exception("The assistant could not load")
+
+        self._loader = threading.Thread(target=load, name="plans-warm-up", daemon=True)
+        self._loader.start()
+
+    def readiness(self) -> tuple[int, dict]:
+        if self._assistant is None:
+            self.warm_up()
+            if self.load_error is not None:
+                return 503, {"error": self.load_error.message, "detail": {"ready": False}}
+            return 503, {"error": "The assistant is still loading the index and the embedding model.",
+                         "detail": {"ready": False, "loading": True}}
+        bot = self._assistant
+        try:
+            passages = bot.vectors.count()
+        except PlansError as exc:
+            return 503, {"error": exc.message, "detail": {"ready": False}}
+        except Exception as exc:  # a store that fails in a way its seam did not translate
+            return 503, {"error": f"The vector store cannot be reached: {exc}", "detail": {"ready": False}}
+        if not passages:
+            return 503, {"error": "The vector store holds no passages: run `plans index`.",
+                         "detail": {"ready": False}}
+        return 200, {"status": "ready", "generation": getattr(bot, "generation", None), "passages": passages,
+                     "plans": len(getattr(bot, "plans", []) or [])}
+
+
+def error_response(status: int, message: str, detail: Any = None) -> JSONResponse:
+    return JSONResponse({"error": message, "detail": detail}, status_code=status)
+
+
+def _validation_sentence(request: Request, errors: list[dict]) -> tuple[int, str]:
+    first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
+    in_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors)
+    ctype = request.headers.get("content-type", "").lower()
+    if in_body and request.method == "POST" and "json" not in ctype:
+        return 415, "Send the request body as JSON (Content-Type: application/json)."
+    if first.get("type") == "json_invalid":
+        return 400, "The request body is not valid JSON."
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    if in_body and not loc:
+        return 422, 'The request body must be a JSON object like {"question": "..."}.'
+    return 422, f"{'.'.join(loc) or 'request'}: {first.get('msg', 'invalid value')}."
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(PlansError)
+    async def plans_error(_: Request, exc: PlansError) -> JSONResponse:
+        return error_response(exc.http_status, exc.message, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        status, message = _validation_sentence(request, errors)
+        detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                  for e in errors]
+        return error_response(status, message, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), None)
+
+    @app.exception_handler(Exception)
+    async def crash(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("Unhandled error", exc_info=exc)
+        return error_response(500, "Something went wrong on the server; the error was logged.")
+
+
+class SecurityHeaders:
+    """A strict Content-Security-Policy on the page and API (not on the Swagger pages)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith(DOCS_PATHS)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if not docs:
+                    headers.setdefault("Content-Security-Policy", CSP)
+                    headers.setdefault("X-Frame-Options", "DENY")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: Any = None, *, assistant: Any = None, warm_up: bool = True) -> FastAPI:
+    """The FastAPI app. ``assistant`` is built from ``settings`` on first use when not given;
+    ``warm_up`` starts building it in the background when the server starts."""
+    if settings is None:
+        settings = getattr(assistant, "settings", None)
+    if settings is None:
+        from plans.settings import get_settings
+
+        settings = get_settings()
+    backend = Backend(settings, assistant)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm_up:
+            backend.warm_up()
+        yield
+
+    app = FastAPIOffline(title="plans", version="0.1.0", lifespan=lifespan,
+                         description="Ask the plans of action on combating organised crime. "
+                                     "Every answer cites the passages it rests on.")
+    app.state.backend = backend
+    _install_errors(app)
+    app.add_middleware(SecurityHeaders)
+    origins = [o.strip() for o in str(getattr(settings, "cors_origins", "") or "").split(",") if o.strip()]
+    if origins:  # closed by default: only when a setting names the allowed origins
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type"])
+    from bots.api import install_routes
+
+    install_routes(app, backend)
+    # The Slack app (slack-bolt's FastAPI adapter) mounts here as POST /slack/events, e.g.
+    # ``app.post("/slack/events")(lambda req: handler.handle(req))``, reusing backend.assistant().
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app over the environment's settings (``uvicorn --factory bots.web:app_from_env``)."""
+    from plans.settings import get_settings
+
+    return create_app(get_settings())
+
+
+def serve(settings: Any = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the page and the API with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(settings)
+    print(f"Serving the plans page and API at http://{host}:{port}/ (API docs at /docs; Ctrl-C stops)",
+          flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,256 @@
+"""The chat page in a real headless Chromium (Debian's ``chromium`` driven by Python playwright),
+against uvicorn serving the real app on a free loopback port. Saves the README screenshots."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+DOCS = ROOT / "docs"
+GOLD_Q = "Who is implementing the PAMECA V project in Albania?"
+WAIT = 60_000  # ms: the first answer may wait for the model to warm up
+HTML_ANSWER = ("The plan asks Member States to publish <script>alert(1)</script> and "
+               "<img src=x onerror=alert(2)> warnings **by 2021** [1].\n- a <b>bold</b> claim [1]")
+
+
+@contextmanager
+def running(app) -> Iterator[str]:
+    """uvicorn serving ``app`` on a free 127.0.0.1 port in a background thread; yields the URL."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium, so the browser tests cannot run: "
+                    "install it with `apt-get install -y chromium` (`make test` does when it can).")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is missing: `pip install -e '.[dev]'`")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(real_index, assistant):
+    from bots.web import create_app
+
+    with running(create_app(real_index, assistant=assistant)) as url:
+        yield url
+
+
+class HtmlAnswerAssistant:
+    """Answers every question with HTML in the text, citing a passage that holds a <script> tag;
+    a question with "fail" in it raises, to show the error state."""
+
+    def __init__(self, settings, records) -> None:
+        self.settings, self.records = settings, records
+
+    def ask(self, question, *, as_of=None, conversation_id=None, plan=None):
+        from assistant.models import Answer, Citation
+        from plans.errors import StoreError
+
+        if "fail" in question:
+            raise StoreError("The vector store cannot be reached: connection refused")
+        s = self.records.section("xss-plan-of-action-2020:0001")
+        cite = Citation(n=1, plan="XSS Plan of Action 2020-2021", section=" › ".join(s.heading_path), quote=s.text,
+                        file=s.file, line_start=s.line_start, line_end=s.line_end, section_id=s.id)
+        return Answer(answer=HTML_ANSWER, citations=(cite,), refused=False, route="content",
+                      as_of=as_of or date.today(), conversation_id=conversation_id or "stub-conversation")
+
+
+@pytest.fixture(scope="module")
+def html_site(tmp_path_factory, embedder):
+    from bots.web import create_app
+    from indexer.pipeline import open_records
+    from tests.test_web import xss_index
+
+    settings = xss_index(tmp_path_factory.mktemp("xss"), embedder)
+    bot = HtmlAnswerAssistant(settings, open_records(settings))
+    with running(create_app(settings, assistant=bot)) as url:
+        yield url
+
+
+@pytest.fixture()
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    yield page
+    context.close()
+
+
+@pytest.fixture()
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    yield page
+    context.close()
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    page.locator("#plan option").nth(1).wait_for(state="attached")  # the plans have loaded
+
+
+def ask(page, question: str) -> object:
+    """Type a question, send it with Enter, and wait for the finished answer; returns its locator."""
+    before = page.locator(".turn").count()
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    answer = page.locator(".turn").nth(before).locator(".a")
+    answer.locator(".meta").wait_for()  # rendered from the final `done` event
+    return answer
+
+
+def test_ask_a_gold_question_and_read_the_cited_passage(desktop, site):
+    page = desktop
+    open_page(page, site)
+    assert page.locator(".starter").count() >= 4
+    page.fill("#as-of", "2018-05-01")
+    page.get_by_role("button", name="What does the ECO plan say about cybercrime?").click()
+    first = page.locator(".turn").nth(0).locator(".a")
+    first.locator(".meta").wait_for()
+    assert first.locator(".cite").count() >= 1
+    answer = ask(page, GOLD_Q)
+    assert "Italian" in answer.inner_text() and "As of 2018-05-01" in answer.inner_text()
+    cite = answer.locator(".md .cite").first
+    assert cite.evaluate("el => el.tagName") == "BUTTON"  # reachable with Tab
+    cite.click()
+    panel = page.locator("#panel")
+    panel.locator(".passage").wait_for()
+    assert "PAMECA V" in panel.locator(".passage").inner_text()
+    assert "1.2 Law enforcement and judiciary training" in panel.locator(".crumbs").inner_text()
+    where = panel.locator(".file").inner_text()
+    assert "wbcsci-integrative-plan-of-action-2018-2020.txt" in where and re.search(r"lines? \d+", where)
+    assert panel.locator(".neighbour").count() == 2
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "screenshot-chat.png"))
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('cite')")  # focus goes back
+
+
+def test_keyboard_only_conversation_keeps_its_id(desktop, site):
+    page = desktop
+    open_page(page, site)
+    page.focus("#question")
+    page.keyboard.type(GOLD_Q)
+    page.keyboard.press("Enter")
+    first = page.locator(".turn").nth(0).locator(".a")
+    first.locator(".meta").wait_for()
+    ids = []
+    page.on("request", lambda r: ids.append(r.post_data) if r.url.endswith("/api/ask/stream") else None)
+    second = ask(page, "and who funds it?")
+    assert "follow-up" in second.locator(".meta").inner_text()
+    assert ids and '"conversation_id"' in ids[-1]
+    page.focus("#question")
+    for _ in range(40):  # Shift+Tab back from the question box reaches a citation
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.matches('.cite, .source')"):
+            break
+    assert page.evaluate("document.activeElement.matches('.cite, .source')")
+    page.keyboard.press("Enter")
+    page.locator("#panel .passage").wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator("#panel").is_hidden()
+
+
+def test_actions_table_filtered_by_seeking_funding(desktop, site):
+    from playwright.sync_api import expect
+
+    page = desktop
+    open_page(page, site)
+    page.get_by_role("tab", name="Browse actions").click()
+    rows = page.locator("#actions-table tbody tr")
+    summary = page.locator("#actions-summary")
+    expect(summary).to_have_text(re.compile(r"^\d+ actions"))
+    everything = rows.count()
+    before = summary.inner_text()
+    page.select_option("#f-funding", "seeking")
+    expect(summary).not_to_have_text(before)
+    expect(summary).to_have_text(re.compile(r"^\d+ actions?"))
+    n = rows.count()
+    assert summary.inner_text().startswith(f"{n} action")
+    assert 0 < n < everything
+    badges = page.locator("#actions-table tbody .badge.f-seeking")
+    assert badges.count() == n and set(badges.all_inner_texts()) == {"Seeking"}
+    rows.first.get_by_role("button").click()
+    page.locator("#panel .passage").wait_for()
+
+
+def test_phone_width_answer_and_bottom_sheet(phone, site):
+    page = phone
+    open_page(page, site)
+    answer = ask(page, GOLD_Q)
+    answer.locator(".md .cite").first.click()
+    panel = page.locator("#panel")
+    panel.locator(".passage").wait_for()
+    box = panel.bounding_box()
+    assert box["width"] == 390 and abs(box["y"] + box["height"] - 844) < 2  # a sheet at the bottom
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing overflows sideways
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "screenshot-phone.png"))
+
+
+def test_html_in_answers_and_passages_is_shown_as_text(desktop, html_site):
+    page = desktop
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_page(page, html_site)
+    answer = ask(page, "What will they publish?")
+    text = answer.locator(".md").inner_text()
+    assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(2)>" in text and "<b>bold</b>" in text
+    assert answer.locator("script, img, b").count() == 0
+    assert answer.locator("strong").inner_text() == "by 2021"  # markdown still applies, after escaping
+    answer.locator(".md .cite").first.click()
+    passage = page.locator("#panel .passage")
+    passage.wait_for()
+    assert "<script>alert(1)</script>" in passage.inner_text()
+    assert page.locator("#panel script, #panel img").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def test_errors_are_shown(desktop, html_site):
+    page = desktop
+    open_page(page, html_site)
+    page.fill("#question", "please fail")
+    page.press("#question", "Enter")
+    alert = page.locator(".a.error [role=alert]")
+    alert.wait_for()
+    assert "connection refused" in alert.inner_text()
+    assert page.locator("#send").is_enabled()
