@@ -111,10 +111,16 @@ def chroma_function(embedder: Embeddings) -> Any:
             return "plans"
 
         def get_config(self) -> dict:
-            return {"embedder": getattr(embedder, "name", "plans")}
+            return {"embedder": getattr(embedder, "name", "plans"),
+                    "model_path": getattr(embedder, "model_path", "")}
 
         @staticmethod
         def build_from_config(config: dict) -> Any:
+            """Rebuild from a stored config (Chroma asks when it reopens a collection)."""
+            if config.get("embedder") == FakeEmbedder.name:
+                return chroma_function(FakeEmbedder())
+            if config.get("model_path"):
+                return chroma_function(SentenceEmbedder(config["model_path"]))
             raise ConfigError("The plans collection must be opened with the plans embedder.")
 
         def default_space(self) -> str:

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -59,6 +60,22 @@ class IndexSummary:
 def plan_id_for(rel: str) -> str:
     stem = rel.rsplit(".", 1)[0]
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+
+
+PARSER_MODULES = ("text", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
+                  "vectors")
+
+
+def code_version() -> str:
+    """A hash of the modules that turn files into records and passages: when they change, an
+    unchanged file must still be parsed again."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in PARSER_MODULES:
+        path = here / f"{name}.py"
+        if path.exists():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def current_generation(settings: Any) -> str | None:
@@ -123,14 +140,16 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     problems += dupes
     emb = embedder or make_embedder(settings)
     emb_name = getattr(emb, "name", type(emb).__name__)
+    version = code_version()
 
     old_gen = current_generation(settings)
     old_store = old_vs = None
     if old_gen:
         try:
             old_store = RecordStore(records_path(settings, old_gen))
-            if old_store.meta("embedder") != emb_name or old_store.meta("complete") != "1":
-                old_store = None
+            if (old_store.meta("embedder") != emb_name or old_store.meta("complete") != "1"
+                    or old_store.meta("parser") != version):
+                old_store = None  # another model or another parser: everything is rebuilt
         except IndexMissingError:
             old_store = None
     old_files = old_store.files() if old_store else {}
@@ -186,6 +205,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     summary.passages_embedded = len(to_embed)
     summary.removed = sorted(set(old_files) - set(new_files))
     store.set_meta("embedder", emb_name)
+    store.set_meta("parser", version)
     store.set_meta("created", datetime.now(UTC).isoformat())
     store.set_meta("complete", "1")
     _fill_counts(summary, store)

@@ -147,6 +147,15 @@ def test_another_embedder_rebuilds_rather_than_mixing_vectors(fake_settings) -> 
     assert open_records(fake_settings).meta("embedder") == "plans-other"
 
 
+def test_a_new_parser_reparses_unchanged_files(fake_settings, monkeypatch) -> None:
+    """Content hashes alone would keep records made by an older parser; the code version too."""
+    index(fake_settings)
+    monkeypatch.setattr(pipeline, "code_version", lambda: "another-parser")
+    s = index(fake_settings)
+    assert sorted(s.indexed) == FILES and s.unchanged == []
+    assert open_records(fake_settings).meta("parser") == "another-parser"
+
+
 # --- incremental: change, delete -----------------------------------------------------------------
 
 def test_changing_one_file_reparses_only_it(fake_settings) -> None:
