@@ -28,7 +28,10 @@ SPLIT_DRIVERS = re.compile(r"\s*(?:;|,|\band\b|\bwith\b)\s*")
 # disseminated by the IOM") or a "Member States will ..." subject. Both are written in the item.
 AGENT = re.compile(r"\b(?:shall|will|should|must|may|is to|are to)\s+be\s+(?:[a-z]+\s+){0,4}?[a-z]+ed"
                    r"\s+by\s+(?:the\s+)?(?P<who>[A-Z][\w\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w\-]*)*)")
-SUBJECT = re.compile(r"^(?:The\s+)?(?:[A-Z]{2,5}\s+)?(?P<who>Member States)\s+(?:will|shall|should|are to)\b")
+SUBJECT = re.compile(r"^(?:The\s+)?(?:[A-Z]{2,5}\s+)?(?P<who>Member States|Working Group)\b[^.;]{0,90}?"
+                     r"\s(?:will|shall|should|are to)\b(?!\s+be\s+(?:held|organized|organised)\b)")
+# "1. Meetings of the Working Group The Meeting ... will be held": a numbered heading and its body
+NUMBERED_HEAD = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 # A time phrase inside an item that has no Deadline line ("twice yearly seminars ... beginning 2009")
 INLINE_WHEN = re.compile(r"\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b|\b(?:once\s+a|each|every)\s+year\b"
                          r"|\bannually\b|\b(?:beginning|starting|from)\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
@@ -79,12 +82,21 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
     Responsible/Deadline lines (e.g. a direction with no numbered sub-actions)."""
     actions: list[Action] = []
     seen: dict[str, int] = {}
+    headed = 0  # numbered headings with a prose body seen so far in this plan
     for s in sections:
         if s.kind == "table_row":
             continue
         attrs = {k.lower(): v.strip(" .;*") for k, v in ATTR_RE.findall(s.text)}
         m = ITEM_NUM.match(s.text)
-        if s.kind == "item" and m:
+        h = NUMBERED_HEAD.match(s.text)
+        heading = s.heading_path[-1] if s.heading_path else ""
+        if s.kind == "paragraph" and h and heading and s.text[h.end():].startswith(heading):
+            # a numbered heading with its body (BSEC 2021 numbers every one of them "1."):
+            # numbered here in the order they come
+            headed += 1
+            number, title = str(headed), heading
+            body = s.text[h.end() + len(heading):].strip() or heading
+        elif s.kind == "item" and m:
             body = s.text[m.end():]
             number = ".".join(_head_numbers(s.heading_path) + [m.group(1)])
             title = _title(body)
@@ -98,9 +110,11 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
         else:
             continue
         notes: list[str] = []
+        if h and s.kind == "paragraph" and h.group(1) != number:
+            notes.append(f"the document numbers this heading {h.group(1)!r}; numbered {number} by its order")
         timeline = attrs.get("deadline") or ("Starting: " + attrs["starting"] if "starting" in attrs
                                               else attrs.get("timeline", ""))
-        if not timeline and s.kind == "item":
+        if not timeline and s.kind in ("item", "paragraph"):
             timeline = _inline_timeline(body)
             if timeline:
                 notes.append("no Deadline line: timeline read from the action text")

@@ -52,7 +52,7 @@ _RECUR = re.compile(rf"""
   | (?:\b(?:each|every)\s+|\bannually\s+in\s+)(?P<month>{_MON})
   | (?P<qtr>\b(?:each|every)\s+quarter\b|\bquarterly\b)
   | (?P<mon>\b(?:each|every)\s+month\b|\bmonthly\b)
-  | (?P<ann>\b(?:each|every)\s+year\b|\bannually\b|\byearly\b)
+  | (?P<ann>\b(?:each|every)\s+year\b|\bonce\s+(?:a|per)\s+year\b|\bannual(?:ly)?\b|\byearly\b)
 """, re.IGNORECASE | re.VERBOSE)
 _PERMANENT = re.compile(r"\bpermanent(?:ly)?\b", re.IGNORECASE)
 _STATUS = (

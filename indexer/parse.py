@@ -238,7 +238,7 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
             while k < n and lines[k].blank:
                 k += 1
             if (k < n and not _is_table_line(lines[k]) and heading_of(lines[k].text, next_nonblank(k),
-                k + 1 >= n or lines[k + 1].blank) is None and len(strip_markup(lines[k].text)) < 200
+                k + 1 >= n or lines[k + 1].blank) is None and len(strip_markup(lines[k].text)) < 320
                     and not NUMBERED.match(lines[k].text) and not BULLET.match(lines[k].text)
                     and (k + 1 >= n or lines[k + 1].blank)):
                 b.add([line, lines[k]], "paragraph")

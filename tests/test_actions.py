@@ -313,8 +313,14 @@ def test_split_drivers() -> None:
     assert split_drivers("") == ()
 
 
-@pytest.mark.xfail(reason="BSEC 2021 writes its activities as '1. <topic>' headings with prose "
-                          "bodies and names the country-coordinator only in the title block; "
-                          "they are sections but not yet action records", strict=False)
 def test_bsec_2021_yields_actions(plans) -> None:
-    assert plans[BSEC21].actions
+    """BSEC 2021 numbers every heading "1."; its headed activities become actions in order."""
+    acts = {a.title: a for a in plans[BSEC21].actions}
+    assert [a.number for a in plans[BSEC21].actions] == [str(i) for i in range(1, len(acts) + 1)]
+    assert acts["Ministerial meetings"].text == "Not planned."
+    wg = acts["Meetings of the Working Group"]
+    assert wg.recurrence == "annual" and "once a year" in wg.timeline
+    lo = acts["Meetings in the framework of the BSEC Liaison Officers Network in Combating Crime"]
+    assert lo.recurrence == "annual" and "just after" in lo.text
+    assert acts["Cooperation with other BSEC bodies"].drivers == ("Working Group",)
+    assert any("numbered" in n for n in wg.notes)
