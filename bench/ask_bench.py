@@ -56,6 +56,9 @@ def warm_latency(gold: Path, repeat: int) -> tuple[dict, float]:
         routes[q] = "refused" if a.refused else a.route
     times: dict[str, list[float]] = {}
     for _ in range(repeat):
+        # each pass embeds its questions afresh: the query-embedding cache would otherwise make
+        # every repeated question a cache hit and the figures meaningless
+        bot.vectors.__dict__.pop("_query_cache", None)
         for q, as_of in asks:
             t = time.perf_counter()
             bot.ask(q, as_of=as_of)
