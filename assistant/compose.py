@@ -77,12 +77,14 @@ def days_phrase(end: date, as_of: date) -> str:
 
 
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
-                  as_of: date | None = None, show_due: bool = False, period: DateRange | None = None) -> str:
+                  as_of: date | None = None, show_due: bool = False, period: DateRange | None = None,
+                  brief: bool = False) -> str:
     """One action as a line: its number and title, what it delivers, who drives it, when, funding."""
     ref = cites.cite(section)
     head = f"**{a.number} {a.title}**".replace("** ", "**") if (a.number or a.title) else ""
     parts = []
-    what = best_bullets(a.text, terms, lexicon) if a.text and a.text != a.title else ""
+    what = best_bullets(a.text, terms, lexicon, limit=1 if brief else 2, max_len=140 if brief else 480) \
+        if a.text and a.text != a.title else ""
     if what and fold(what) not in fold(a.title):
         parts.append(what)
     if a.drivers:

@@ -103,18 +103,29 @@ def _driver_named(a: Any, question: str) -> str | None:
 
 
 def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Reading, q: Any) -> Answer:
+    """The actions as lines, as many as fit the answer budget; the rest counted by number."""
     a = ans.a
     cites = Citations(a.records)
-    lines = [render_action(x, a.records.section(x.section_id), cites, terms=q.terms, lexicon=a.lexicon,
-                           as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan))
-             for x in actions[:SHOW]]
-    head = f"{len(actions)} actions {what}:" if what else ""
-    text = "\n".join(([head] if head else []) + [f"- {ln}" if head or len(lines) > 1 else ln for ln in lines])
-    if len(actions) > SHOW:
-        rest = ", ".join(x.number or x.title[:30] for x in actions[SHOW:])
-        text += f"\n…and {len(actions) - SHOW} more ({rest}); `plans actions` lists them all."
-    if len(text) > 1900:
-        text = text[: text.rfind("\n", 0, 1900)]
+    head = f"{len(actions)} action{'s are' if len(actions) != 1 else ' is'} {what}:" if what else ""
+    lines: list[str] = []
+    budget = 1500 - len(head)
+    for x in actions[:SHOW]:
+        probe = Citations(a.records)  # measure without numbering a citation we may not show
+        line = render_action(x, a.records.section(x.section_id), probe, terms=q.terms, lexicon=a.lexicon,
+                             as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan),
+                             brief=bool(what))
+        if lines and sum(len(ln) for ln in lines) + len(line) > budget:
+            break
+        lines.append(render_action(x, a.records.section(x.section_id), cites, terms=q.terms,
+                                   lexicon=a.lexicon, as_of=as_of, show_due=reading.route == "deadline",
+                                   period=ans.periods.get(x.plan), brief=bool(what)))
+    bullet = bool(head) or len(lines) > 1
+    text = "\n".join(([head] if head else []) + [f"- {ln}" if bullet else ln for ln in lines])
+    rest = actions[len(lines):]
+    if rest:
+        names = ", ".join(x.number or x.title[:30] for x in rest[:25])
+        more = "" if len(rest) <= 25 else ", …"
+        text += f"\n…and {len(rest)} more ({names}{more}); `plans actions` lists them all."
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route, as_of=as_of,
                   retrieved=tuple(dict.fromkeys(x.section_id for x in actions)),
                   meta={"listing": what or "by number", "count": len(actions)})

@@ -1,0 +1,88 @@
+"""Structured answers from the action records, the retriever's LangChain face, and `plans chat`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from typer.testing import CliRunner
+
+WBCSCI = "wbcsci-integrative-plan-of-action-2018-2020"
+
+
+def test_action_named_by_number_is_answered_from_its_record(assistant):
+    a = assistant.ask("Who drives 3.2 in the Western Balkan plan?")
+    assert not a.refused and a.meta.get("listing") == "by number"
+    assert "CoE (iPROCEEDS, Cybercrime Programme Office)" in a.answer and "IPA II 2014" in a.answer
+    assert a.citations[0].line_start == 372
+
+
+def test_lettered_action_number_in_a_named_plan(assistant):
+    a = assistant.ask("What is C.1 in the BSEC 2011-2013 plan?")
+    assert "Country Coordinator of the Working Group" in a.answer and "April 2012" in a.answer
+
+
+def test_what_is_seeking_funding_lists_the_records(assistant):
+    a = assistant.ask("What is still seeking funding in the WBCSCi plan?")
+    records = [x for x in assistant.actions if x.plan == WBCSCI and x.funding_status == "seeking"]
+    assert a.meta["count"] == len(records) > 10
+    assert a.answer.startswith(f"{len(records)} actions are still seeking funding")
+    assert "more (" in a.answer and len(a.answer) <= 2000  # the rest is counted, not pasted
+
+
+def test_what_a_driver_leads(assistant):
+    a = assistant.ask("Which actions does SELEC lead?")
+    assert a.meta["count"] >= 5 and "SELEC" in a.answer
+    for c in a.citations:
+        assert c.file.startswith("wbcsci")
+
+
+def test_recurring_deadlines_stay_inside_their_plan(assistant):
+    """'Each semester' in the 2011-2013 BSEC plan is due in 2012, not in 2026."""
+    a2012 = assistant.ask("Which deadlines fall in the next 60 days?", as_of=date(2012, 5, 1))
+    assert "Organizing the Meetings of the BSEC Network" in a2012.answer
+    a2026 = assistant.ask("Which deadlines fall in the next 60 days?", as_of=date(2026, 5, 1))
+    assert "Nothing in the plans falls due" in a2026.answer
+
+
+def test_langchain_retriever_face(assistant):
+    from assistant.retrieve import SectionRetriever
+
+    retriever = SectionRetriever(hybrid=assistant.retriever, k=3)
+    docs = retriever.invoke("regional pool of interpreters MARRI")
+    assert len(docs) == 3
+    assert any("MARRI" in d.page_content for d in docs)
+    assert {"section_id", "plan_id", "file", "heading_path", "line_start", "line_end"} <= set(docs[0].metadata)
+
+
+def test_retrieval_modes_and_fusions(assistant):
+    r = assistant.retriever
+    q = "Which organisation produces the Organized Crime Threat Assessment for Southeast Europe?"
+    for mode in ("dense", "lexical", "hybrid"):
+        hits = r.search(q, k=5, mode=mode)
+        assert hits and all(h.section.file for h in hits)
+    lexical = r.search(q, k=5, mode="lexical")
+    assert all(h.dense is None for h in lexical) and all(h.lexical is not None for h in lexical)
+    saved = r.fusion
+    try:
+        r.fusion = "rrf"
+        rrf = r.search(q, k=5)
+    finally:
+        r.fusion = saved
+    assert any("SELEC" in h.section.text for h in rrf)
+
+
+def test_plans_chat_follows_up(real_index, monkeypatch):
+    from plans import settings as settings_mod
+    from plans.cli import app
+
+    monkeypatch.setenv("PLANS_CORPUS_DIR", str(real_index.corpus_dir))
+    monkeypatch.setenv("PLANS_DATA_DIR", str(real_index.data_dir))
+    settings_mod.get_settings.cache_clear()
+    try:
+        res = CliRunner().invoke(app, ["chat"], input="Who is implementing the PAMECA V project?\n"
+                                                     "When does it end?\n\n")
+    finally:
+        settings_mod.get_settings.cache_clear()
+    assert res.exit_code == 0, res.output
+    assert "Austria" in res.output and "Sources:" in res.output
+    assert "ended 2020-08-20" in res.output  # the follow-up knew what "it" was
