@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import GOLD
 
-ANSWER_ACCURACY_FLOOR = 0.85  # measured 0.89 on 2026-11-23 (README)
+ANSWER_ACCURACY_FLOOR = 0.88  # measured 0.92 on 2026-11-23 (README)
 ANSWERABLE_FLOOR = 0.85  # the assistant issue's target on answerable items
 MIN_REFUSED = 6  # of the 7 unanswerable dev items
 
