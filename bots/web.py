@@ -213,8 +213,10 @@ def create_app(settings: Any = None, *, assistant: Any = None, warm_up: bool = T
     from bots.api import install_routes
 
     install_routes(app, backend)
-    # The Slack app (slack-bolt's FastAPI adapter) mounts here as POST /slack/events, e.g.
-    # ``app.post("/slack/events")(lambda req: handler.handle(req))``, reusing backend.assistant().
+    if getattr(settings, "slack_bot_token", "") or getattr(settings, "slack_signing_secret", ""):
+        from bots.slack import mount_slack  # POST /slack/events (slack-bolt), over backend.assistant()
+
+        mount_slack(app, backend)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

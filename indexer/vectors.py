@@ -92,7 +92,8 @@ class VectorStore:
                 except Exception:  # not there: fine
                     pass
                 col = client.create_collection(name, embedding_function=ef,
-                                               metadata={"hnsw:space": "cosine"})
+                                               metadata={"hnsw:space": "cosine", "hnsw:construction_ef": 200,
+                                                         "hnsw:search_ef": 200, "hnsw:M": 32})
             else:
                 col = client.get_collection(name, embedding_function=ef)
         except Exception as exc:

@@ -206,6 +206,42 @@ def status() -> None:
         typer.echo(f"  {p.id}: {n_sec} sections, {n_act} actions — {p.title}")
 
 
+@app.command()
+def slack() -> None:
+    """Run the Slack app in Socket Mode (SLACK_BOT_TOKEN and SLACK_APP_TOKEN; no public URL needed)."""
+    from plans.settings import get_settings
+
+    try:
+        from bots.slack import run_socket_mode
+
+        run_socket_mode(get_settings())
+    except PlansError as exc:
+        _fail(exc)
+
+
+@app.command()
+def feedback(as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON.")) -> None:
+    """Count the 👍 / 👎 votes Slack users gave the answers."""
+    from plans.settings import get_settings
+
+    try:
+        from bots.feedback import feedback_path, open_feedback
+
+        settings = get_settings()
+        summary = open_feedback(settings).summary() if feedback_path(settings).exists() else \
+            {"votes": 0, "up": 0, "down": 0, "answers": 0, "by_answer": []}
+    except PlansError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{summary['votes']} votes on {summary['answers']} answers: "
+               f"{summary['up']} helpful, {summary['down']} not helpful")
+    for a in summary["by_answer"]:
+        if a["down"]:
+            typer.echo(f"  👎 {a['down']} 👍 {a['up']}  {a['question'][:100]}")
+
+
 def _register_eval() -> None:
     try:
         from eval.cli import eval_command

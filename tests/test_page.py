@@ -254,3 +254,14 @@ def test_errors_are_shown(desktop, html_site):
     alert.wait_for()
     assert "connection refused" in alert.inner_text()
     assert page.locator("#send").is_enabled()
+
+
+def test_a_passage_link_opens_the_passage(desktop, site):
+    """Slack's source links point at <page>/#section=<id>; the page opens that passage."""
+    page = desktop
+    section_id = "wbcsci-integrative-plan-of-action-2018-2020:0001"
+    page.goto(f"{site}#section={section_id}")
+    passage = page.locator("#panel .passage")
+    passage.wait_for()
+    assert passage.inner_text().strip()
+    assert page.locator("#panel").is_visible()

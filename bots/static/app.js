@@ -432,6 +432,13 @@
     $("#as-of").addEventListener("change", () => { if (state.actionsShown) loadActions(); });
 
     loadPlans();
+    // a link to a passage (from Slack: <page>/#section=<id>) opens it in the panel
+    const openFromHash = () => {
+      const m = /^#section=(.+)$/.exec(window.location.hash);
+      if (m) openSection(decodeURIComponent(m[1]), null, null);
+    };
+    window.addEventListener("hashchange", openFromHash);
+    openFromHash();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

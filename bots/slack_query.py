@@ -1,0 +1,133 @@
+"""Read what a Slack user typed: the `/plans` sub-commands, and questions out of Slack's markup.
+
+Example::
+
+    parse_command("actions driver:DCAF funding:seeking due:60d plan:wbcsci")
+    # Command(kind='actions', driver='DCAF', funding='seeking', due_within=60, plan='wbcsci', ...)
+    parse_command("deadlines as-of:2018-05-01 60d")    # kind='deadlines', as_of=2018-05-01, due_within=60
+    clean_text("<@U0BOT> who drives 3.2?", bot_user_id="U0BOT")   # 'who drives 3.2?'
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date
+
+from indexer.records import FUNDING
+from plans.errors import InputError
+
+DEFAULT_DAYS = 60
+FUNDING_WORDS = {"seeking": "seeking", "sought": "seeking", "seek": "seeking", "unfunded": "seeking",
+                 "available": "available", "funded": "available", "negotiating": "negotiating",
+                 "negotiated": "negotiating", "negotiation": "negotiating", "unknown": "unknown"}
+KEYS = "plan:, driver:, funding:, due:<N>d, as-of:YYYY-MM-DD, overdue"
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: str  # ask | actions | deadlines | help
+    question: str = ""
+    plan: str | None = None
+    driver: str | None = None
+    funding: str | None = None
+    due_within: int | None = None
+    as_of: date | None = None
+    overdue: bool = False
+
+
+def parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"as-of must be a date like 2018-05-01, not {value!r}.") from exc
+
+
+def parse_days(value: str) -> int:
+    m = re.fullmatch(r"(\d{1,4})\s*(d|days?)?", value.strip().lower())
+    if not m:
+        raise InputError(f"A window is a number of days like 60d, not {value!r}.")
+    return int(m.group(1))
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.replace("“", '"').replace("”", '"')  # Slack clients love curly quotes
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: read it word by word
+        return text.split()
+
+
+def parse_command(text: str) -> Command:
+    """The `/plans` text as a Command; anything not starting with a sub-command is a question."""
+    text = clean_text(text)
+    head, _, rest = text.partition(" ")
+    sub = head.lower()
+    if sub in ("", "help", "-h", "--help", "?"):
+        return Command("help")
+    if sub not in ("ask", "actions", "deadlines"):
+        sub, rest = "ask", text
+    if sub == "ask":
+        question, as_of, plan = split_options(rest)
+        if not question:
+            raise InputError("Ask a question after `/plans ask`, e.g. `/plans ask who drives 3.2 in WBCSCi?`")
+        return Command("ask", question=question, as_of=as_of, plan=plan)
+    fields: dict = {"due_within": DEFAULT_DAYS if sub == "deadlines" else None}
+    for token in _tokens(rest):
+        key, sep, value = token.partition(":")
+        key = key.lower().replace("_", "-")
+        if not sep:
+            if token.lower() == "overdue":
+                fields["overdue"] = True
+            elif re.fullmatch(r"\d{1,4}\s*d(ays?)?|\d{1,4}", token.lower()):
+                fields["due_within"] = parse_days(token)
+            else:
+                raise InputError(f"I do not understand {token!r} in `/plans {sub}`; use {KEYS}.")
+        elif not value.strip():
+            raise InputError(f"{key}: needs a value, e.g. {key}:something.")
+        elif key == "plan":
+            fields["plan"] = value
+        elif key in ("driver", "by"):
+            fields["driver"] = value
+        elif key == "funding":
+            word = FUNDING_WORDS.get(value.lower())
+            if word is None:
+                raise InputError(f"funding: is one of {', '.join(FUNDING)}, not {value!r}.")
+            fields["funding"] = word
+        elif key in ("due", "within", "days"):
+            fields["due_within"] = parse_days(value)
+        elif key in ("as-of", "asof"):
+            fields["as_of"] = parse_day(value)
+        else:
+            raise InputError(f"I do not know {key}: in `/plans {sub}`; use {KEYS}.")
+    return Command(sub, **fields)
+
+
+def split_options(text: str) -> tuple[str, date | None, str | None]:
+    """A question with optional ``as-of:YYYY-MM-DD`` and ``plan:<name>`` words taken out."""
+    as_of = plan = None
+    m = re.search(r"(?<!\S)as[-_]?of:(\S+)", text, re.I)
+    if m:
+        as_of = parse_day(m.group(1))
+        text = text[:m.start()] + text[m.end():]
+    m = re.search(r"(?<!\S)plan:(\S+)", text, re.I)
+    if m:
+        plan = m.group(1)
+        text = text[:m.start()] + text[m.end():]
+    return " ".join(text.split()), as_of, plan
+
+
+def clean_text(text: str, bot_user_id: str | None = None) -> str:
+    """Slack's message markup as plain words: the bot's own mention dropped, other mentions,
+    channels and links as their labels, entities unescaped."""
+    text = text or ""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    text = re.sub(r"<@[A-Z0-9]+\|([^>]+)>", r"@\1", text)
+    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)
+    text = re.sub(r"<![^>|]+(\|([^>]*))?>", lambda m: m.group(2) or "", text)
+    text = re.sub(r"<((?:https?|mailto):[^>|]+)\|([^>]+)>", r"\2", text)
+    text = re.sub(r"<((?:https?|mailto):[^>|]+)>", r"\1", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
