@@ -52,6 +52,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--gold", default=str(ROOT / "eval/gold/dev.jsonl"))
+    ap.add_argument("--max-growth-mb", type=float, default=150.0,
+                    help="the server's RSS may grow at most this much over the run")
     args = ap.parse_args()
     items = [json.loads(line) for line in Path(args.gold).read_text().splitlines() if line.strip()]
     port = free_port()
@@ -116,7 +118,8 @@ def main() -> None:
         "latency_ms": {"p50": round(pct(latencies, 50), 1), "p95": round(pct(latencies, 95), 1),
                        "p99": round(pct(latencies, 99), 1),
                        "mean": round(statistics.fmean(latencies), 1) if latencies else None},
-        "server_rss_mb": {"before": round(rss_before, 1), "after": round(rss_after, 1)},
+        "server_rss_mb": {"before": round(rss_before, 1), "after": round(rss_after, 1),
+                          "bound_growth": args.max_growth_mb},
         "machine": {"cores": os.cpu_count()},
     }
     out = ROOT / "bench/results/load.json"
@@ -128,6 +131,10 @@ def main() -> None:
           f"p99 {result['latency_ms']['p99']}")
     print(f"server RSS {rss_before:.0f} MB before, {rss_after:.0f} MB after ({os.cpu_count()} cores)")
     print(f"wrote {out.relative_to(ROOT)}")
+    growth = rss_after - rss_before
+    if errors or growth > args.max_growth_mb:
+        sys.exit(f"FAIL: {len(errors)} errors, RSS grew {growth:.0f} MB (bound {args.max_growth_mb:.0f} MB)")
+    print(f"PASS: no errors, RSS grew {growth:.0f} MB (bound {args.max_growth_mb:.0f} MB)")
 
 
 if __name__ == "__main__":

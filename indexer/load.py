@@ -17,7 +17,7 @@ from plans.errors import DocumentError
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024  # 100x the largest plan: bigger is not a plan of action
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentError(f"{rel}: the file is {size // 2**20} MB, over the 64 MB limit.")
+            raise DocumentError(f"{rel}: the file is {size / 2**20:.0f} MB, over the "
+                                f"{MAX_BYTES // 2**20} MB limit.")
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror}).") from exc

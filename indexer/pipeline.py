@@ -152,6 +152,13 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
                 old_store = None  # another model or another parser: everything is rebuilt
         except IndexMissingError:
             old_store = None
+    if old_store:
+        try:
+            old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
+        except IndexMissingError:  # the records survived but the vectors are gone: rebuild all
+            old_store = None
+        except StoreError:
+            old_vs = None
     old_files = old_store.files() if old_store else {}
     new_files = {d.rel: d.sha256 for d in docs}
     # a file that was fine before and is broken now keeps its last good version
@@ -167,11 +174,6 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
         summary.generation = old_gen or ""
         summary.seconds = time.perf_counter() - t0
         return summary
-    if old_store:
-        try:
-            old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
-        except StoreError:
-            old_vs = None
 
     gen = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     store = RecordStore(records_path(settings, gen), create=True)

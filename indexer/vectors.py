@@ -21,7 +21,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from indexer.embed import chroma_function
-from plans.errors import StoreError
+from plans.errors import IndexMissingError, StoreError
 
 log = logging.getLogger(__name__)
 WINDOW = 900  # characters of text per embedded passage (MiniLM reads ~256 word pieces)
@@ -97,6 +97,9 @@ class VectorStore:
             else:
                 col = client.get_collection(name, embedding_function=ef)
         except Exception as exc:
+            if not create and type(exc).__name__ == "NotFoundError":  # chromadb.errors.NotFoundError
+                raise IndexMissingError(f"The vector index {name} is missing ({exc}); run `plans index`.",
+                                        detail={"collection": name}) from exc
             raise StoreError(f"Cannot open the vector collection {name}: {exc}") from exc
         return cls(client, col, embedder, name)
 

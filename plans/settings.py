@@ -42,13 +42,15 @@ class Settings(BaseSettings):
     collection: str = "sections"
     llm: str = ""  # empty = grounded composer only; "ollama:<model>", "openai:<model>", "llamacpp:<path>"
     llm_base_url: str = ""  # for openai-compatible servers
-    llm_api_key: str = ""
+    llm_api_key: str = Field("", repr=False)  # secrets never show in a printed settings object
     public_url: str = ""  # where the web page is reachable (links from Slack)
     # Slack: the tokens keep Slack's own variable names (SLACK_BOT_TOKEN ...), as Slack's docs use them
-    slack_bot_token: str = Field("", validation_alias=AliasChoices("SLACK_BOT_TOKEN", "PLANS_SLACK_BOT_TOKEN"))
-    slack_signing_secret: str = Field("", validation_alias=AliasChoices("SLACK_SIGNING_SECRET",
+    slack_bot_token: str = Field("", repr=False,
+                                 validation_alias=AliasChoices("SLACK_BOT_TOKEN", "PLANS_SLACK_BOT_TOKEN"))
+    slack_signing_secret: str = Field("", repr=False, validation_alias=AliasChoices("SLACK_SIGNING_SECRET",
                                                                         "PLANS_SLACK_SIGNING_SECRET"))
-    slack_app_token: str = Field("", validation_alias=AliasChoices("SLACK_APP_TOKEN", "PLANS_SLACK_APP_TOKEN"))
+    slack_app_token: str = Field("", repr=False,
+                                 validation_alias=AliasChoices("SLACK_APP_TOKEN", "PLANS_SLACK_APP_TOKEN"))
     slack_api_url: str = "https://slack.com/api/"  # PLANS_SLACK_API_URL: tests point it at a local mock
 
     @field_validator("chroma_url")
