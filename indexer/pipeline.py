@@ -62,7 +62,7 @@ def plan_id_for(rel: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
 
 
-PARSER_MODULES = ("text", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
+PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
                   "vectors")
 
 
