@@ -100,6 +100,8 @@ class Answerer:
             s *= 0.5
         elif unit.section.kind == "heading":  # the title block: names everything, says little
             s *= 0.7
+        elif unit.section.kind != "table_row" and len(unit.text) > 700:
+            s *= max(0.75, (700 / len(unit.text)) ** 0.5)  # a long run-on unit covers words by bulk
         if reading and reading.route in ("driver", "funding", "deadline") and \
                 unit.section.id in self.a.actions_by_section:
             s += 0.15  # who/funded/when questions are about actions: their records answer them
@@ -159,7 +161,11 @@ class Answerer:
                     part_terms + q.terms, u.text, " ".join(u.section.heading_path)))
                 if cov[id(best)] >= MIN_COVERAGE and best.section.kind != "table_row":
                     chosen.append(best)
-        chosen.sort(key=lambda u: (u.section.plan_id, u.section.ordinal, u.section.text.find(u.text)))
+        # best first; units of one section stay together, in the order the plan has them
+        first_seen = {}
+        for k, u in enumerate(chosen):
+            first_seen.setdefault(u.section.id, k)
+        chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))
         cites = Citations(self.a.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
         text = _trim(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines))

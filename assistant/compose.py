@@ -107,6 +107,8 @@ def render_action(a: Action, section: Section, cites: Citations, *, terms: list[
 
 def render_unit(text: str, section: Section, cites: Citations) -> str:
     shown = re.sub(r"^(?:[-•]\s+)+", "", text)  # the answer's own bullets replace the source's
+    if re.match(r"(?:Responsible|Deadline|Starting)\s*:", shown) and section.heading_path:
+        shown = f"**{section.heading_path[-1]}** — {shown}"  # say what the lines belong to
     return f"{shown} {cites.cite(section, text)}"
 
 
