@@ -88,9 +88,18 @@ class Answerer:
             ans = deadline_answer(self, q, reading, hits, as_of)
             if ans is not None:
                 return ans
-        if self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE:
+        if (self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE
+                and not self.names_something_in_the_plans(question)):
             return self.refuse(reading, hits, as_of, "the question is outside what they cover")
         return self.evidence(q, reading, hits, as_of)
+
+    def names_something_in_the_plans(self, question: str) -> bool:
+        """An acronym or coined name the plans use ("SIRAS", "iPROCEEDS") puts a short question on
+        topic even when its embedding is far from every passage."""
+        for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b", question):
+            if len(w) >= 3 and sum(c.isupper() for c in w) >= 2 and self.a.lexicon.df.get(stem(w), 0) > 0:
+                return True
+        return False
 
     # -- evidence answers --------------------------------------------------------------------
     def score(self, q: Query, unit: Unit, hit: Hit | None, reading: Reading | None) -> float:

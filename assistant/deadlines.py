@@ -23,7 +23,13 @@ from indexer.records import due_date
 TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days", "day", "due", "deadline",
               "deadlines", "scheduled", "coming", "upcoming", "still", "ahead", "end", "when", "long",
               "mid", "early", "late", "today", "now", "fall", "falls", "track", "deliver", "activities",
-              "activity", "milestones", "milestone", "related", "before", "this", "soon", "near"}
+              "activity", "milestones", "milestone", "related", "before", "this", "soon", "near",
+              "actions", "action", "items", "things", "within", "during", "over", "planned", "foreseen",
+              "happen", "happening", "take", "place", "ends", "ending", "finish", "finishes", "expire",
+              "expires", "close", "closes", "conclude", "overdue", "start", "starts",
+              "missed", "one", "two", "three", "four", "five", "six", "twelve", "thirty", "sixty", "ninety"}
+ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
+OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
 RELEVANT = 0.25
 
 
@@ -56,22 +62,47 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     relevant = [x for r, x in scored if r >= max(RELEVANT, 0.6 * best)]
     cites = Citations(a.records)
     lines = []
+    if OVERDUE.search(q.question) and not reading.window:
+        late = sorted((x for x in relevant if x.end and x.end < as_of and x.status not in ("done", "permanent")),
+                      key=lambda x: x.end)
+        if not late:
+            return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
+                          refused=False, route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                          meta={"overdue": 0})
+        for x in late[:6]:
+            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=a.lexicon, as_of=as_of, show_due=True,
+                                              period=ans.periods.get(x.plan), brief=True))
+        more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
+        text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
+        return Answer(answer=_cut(text), citations=tuple(cites.items), refused=False, route="deadline",
+                      as_of=as_of, retrieved=tuple(h.section.id for h in hits), meta={"overdue": len(late)})
     if reading.window:
         lo, hi = reading.window
         found = []
+        ending = bool(ENDING.search(q.question))
         for x in relevant:
+            if ending:  # "which actions end within …": the end date itself must fall in the window
+                if x.end and lo <= x.end <= hi:
+                    found.append((False, x.end, x))
+                continue
             inside = mentions_in_window(x, reading.window, ans.periods.get(x.plan))
             if inside:
                 r = inside[0]
                 within = (r.start or lo) >= lo and (r.end or hi) <= hi  # starts and ends in the window
                 found.append((not within, r.start or r.end or lo, x))
         found.sort(key=lambda f: (f[0], f[1]))
+        if any(not f[0] for f in found):  # dated inside the window: leave out what merely runs through it
+            found = [f for f in found if not f[0]]
         for _, _, x in found[:6]:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
                                               lexicon=a.lexicon, as_of=as_of))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
-        head = f"Scheduled {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), as of {as_of.isoformat()}:"
+        verb = "Ending" if ending else "Scheduled"
+        extra = f" ({len(found) - 6} more: `plans actions --due-within`)" if len(found) > 6 else ""
+        head = (f"{verb} {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), "
+                f"as of {as_of.isoformat()}{extra}:")
     else:
         upcoming = sorted(((d, x) for x in relevant if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
                           key=lambda f: f[0])

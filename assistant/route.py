@@ -38,8 +38,11 @@ _DAY = re.compile(r"\b(on )?what (?:exact )?(?:date|day)\b|\bwhich date\b", re.I
 _FINDINGS = re.compile(r"\b(findings?|results?|conclusions?|outcomes?) of\b|\bwhat did\b.*\b(find|show|"
                        r"conclude)\b", re.I)
 
-_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-              "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "thirty": 30, "sixty": 60,
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTH_NO = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), start=1)}
+_NUM_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60,
               "ninety": 90}
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "quarter": 91}
 
@@ -76,6 +79,13 @@ def time_window(question: str, as_of: date) -> tuple[tuple[date, date] | None, s
                    _add_months(as_of, 3 * n) if unit == "quarter" else
                    as_of + timedelta(days=n * _UNIT_DAYS[unit]))
             return (as_of, end), m.group(0).strip()
+    m = re.search(r"\b(?:in|for|during|by|on|over)\s+(?:the\s+month\s+of\s+)?(" + _MONTHS
+                  + r")\.?,?\s+((?:19|20)\d\d)\b", q)
+    if m:  # "planned for October 2018"
+        month = _MONTH_NO[m.group(1)[:3]]
+        first = date(int(m.group(2)), month, 1)
+        last = first.replace(day=calendar.monthrange(first.year, month)[1])
+        return (first, last), f"in {calendar.month_name[month]} {first.year}"
     if re.search(r"\bnext month\b", q):
         first = _add_months(as_of.replace(day=1), 1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])

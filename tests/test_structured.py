@@ -86,3 +86,33 @@ def test_plans_chat_follows_up(real_index, monkeypatch):
     assert res.exit_code == 0, res.output
     assert "Austria" in res.output and "Sources:" in res.output
     assert "ended 2020-08-20" in res.output  # the follow-up knew what "it" was
+
+
+def test_a_named_month_is_a_window(assistant):
+    a = assistant.ask("What WBCSCi activities are planned for October 2018?", as_of=date(2018, 9, 15))
+    assert a.route == "deadline" and a.answer.startswith("Scheduled in October 2018 (2018-10-01 to 2018-10-31)")
+    assert "Oct 2018" in a.answer
+    assert "15.12.2015-14.6.2019" not in a.answer  # runs through October, but is not dated in it
+
+
+def test_which_actions_end_within_a_window(assistant):
+    a = assistant.ask("Which WBCSCi actions end within the next three months?", as_of=date(2019, 4, 1))
+    assert a.answer.startswith("Ending within the next three months (2019-04-01 to 2019-07-01)")
+    ending = [x for x in assistant.actions if x.plan == WBCSCI and x.end
+              and date(2019, 4, 1) <= x.end <= date(2019, 7, 1)]
+    assert ending and a.meta.get("nothing_due") is None
+    assert "14.6.2019" in a.answer  # the iPROCEEDS actions end on 14 June 2019
+    assert "31.12.2019" not in a.answer and "31 Dec 19" not in a.answer  # those end later
+
+
+def test_overdue_lists_past_end_dates_not_done(assistant):
+    a = assistant.ask("What was overdue in the BSEC 2011-2013 plan?", as_of=date(2013, 1, 2))
+    assert a.answer.startswith("Past their end date and not marked done, as of 2013-01-02")
+    assert "April 2012" in a.answer and "End of 2012" in a.answer
+    assert "Permanent" not in a.answer
+
+
+def test_an_acronym_the_plans_use_keeps_a_short_question_on_topic(assistant):
+    a = assistant.ask("Who funds the SIRAS project?")
+    assert not a.refused and "SIRAS" in a.answer
+    assert assistant.ask("What is the capital of France?").refused
