@@ -3,8 +3,10 @@ against uvicorn serving the real app on a free loopback port. Saves the README s
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -14,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-DOCS = ROOT / "docs"
+# the README's screenshots are rewritten only when asked (PLANS_UPDATE_SCREENSHOTS=1), so that
+# `make test` leaves the work tree as it found it; otherwise they go to a temporary folder
+DOCS = (Path(__file__).resolve().parents[1] / "docs" if os.environ.get("PLANS_UPDATE_SCREENSHOTS")
+        else Path(tempfile.mkdtemp(prefix="plans-shots-")))
 GOLD_Q = "Who is implementing the PAMECA V project in Albania?"
 WAIT = 60_000  # ms: the first answer may wait for the model to warm up
 HTML_ANSWER = ("The plan asks Member States to publish <script>alert(1)</script> and "
