@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, days_phrase, render_action, render_unit, short_name
+from assistant.compose import Citations, cut_at_line, days_phrase, render_action, render_unit
 from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.retrieve import Hit, query_terms
@@ -53,7 +53,7 @@ class Answerer:
     def __init__(self, assistant: Any) -> None:
         self.a = assistant
         # every driver as the plans write it, for "what does X lead?" questions
-        assistant.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
+        self.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
         # each plan's own period bounds its recurring deadlines
         self.periods = plan_horizons(assistant.records)
 
@@ -102,8 +102,9 @@ class Answerer:
         return False
 
     # -- evidence answers --------------------------------------------------------------------
-    def score(self, q: Query, unit: Unit, hit: Hit | None, reading: Reading | None) -> float:
-        cov = self.coverage(q, unit.text, " ".join(unit.section.heading_path))
+    def score(self, q: Query, unit: Unit, hit: Hit | None, reading: Reading | None,
+              cov: float) -> float:
+        """Rank a unit: its coverage of the question, the retrieval rank and similarity, its kind."""
         s = cov + 0.12 / unit.rank + ((hit.dense or 0.0) * 0.15 if hit else 0.0)
         if unit.section.kind == "glossary" and not _GLOSSARY_Q.search(q.question):
             s *= 0.5
@@ -116,18 +117,24 @@ class Answerer:
             s += 0.15  # who/funded/when questions are about actions: their records answer them
         return s
 
-    def ranked_units(self, q: Query, hits: list[Hit], reading: Reading | None) -> list[tuple[float, Unit]]:
-        scored = [(self.score(q, u, hit, reading), u)
-                  for rank, hit in enumerate(hits, start=1) for u in units_of(hit.section, rank)]
+    def ranked_units(self, q: Query, hits: list[Hit],
+                     reading: Reading | None) -> list[tuple[float, Unit, float]]:
+        """(score, unit, coverage) for every unit of the hits, best first."""
+        scored = []
+        for rank, hit in enumerate(hits, start=1):
+            for u in units_of(hit.section, rank):
+                cov = self.coverage(q, u.text, " ".join(u.section.heading_path))
+                scored.append((self.score(q, u, hit, reading, cov), u, cov))
         scored.sort(key=lambda x: -x[0])
         return scored
 
     def evidence(self, q: Query, reading: Reading, hits: list[Hit], as_of: date) -> Answer:
         retrieved = tuple(h.section.id for h in hits)
-        ranked = self.ranked_units(q, hits, reading)
-        if not ranked:
+        scored = self.ranked_units(q, hits, reading)
+        if not scored:
             return self.refuse(reading, hits, as_of, "nothing in the plans matches it")
-        cov = {id(u): self.coverage(q, u.text, " ".join(u.section.heading_path)) for _, u in ranked}
+        cov = {id(u): c for _, u, c in scored}
+        ranked = [(s, u) for s, u, _ in scored]
         top = ranked[0][1]
         if cov[id(top)] < MIN_COVERAGE:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
@@ -177,7 +184,7 @@ class Answerer:
         chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))
         cites = Citations(self.a.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
-        text = _trim(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines))
+        text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
 
@@ -216,16 +223,9 @@ class Answerer:
             text += f" They are plans of action on combating organised crime ({names})."
         elif hits:
             refs = "; ".join(f"{' › '.join(h.section.heading_path[-2:]) or 'title'} "
-                             f"({short_name(self.a.records.plan(h.section.plan_id))}) {cites.cite(h.section)}"
+                             f"({self.a.records.plan(h.section.plan_id).short_name}) {cites.cite(h.section)}"
                              for h in hits[:2])
             text += f" Nearby, they cover: {refs}."
         return Answer(answer=text, citations=tuple(cites.items), refused=True,
                       route=reading.route if reading else "refusal", as_of=as_of,
                       retrieved=tuple(h.section.id for h in hits), meta={"refusal_reason": why})
-
-
-def _trim(text: str) -> str:
-    if len(text) <= ANSWER_BUDGET:
-        return text
-    cut = text.rfind("\n", 0, ANSWER_BUDGET)
-    return text[: cut if cut > 0 else ANSWER_BUDGET]

@@ -14,20 +14,24 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from assistant.evidence import Lexicon, stem, tokens
+from assistant.evidence import Lexicon
 from assistant.models import Answer, Citation
 from indexer.dates import next_due, parse_timeline
-from indexer.models import Action, DateRange, Plan, Section
-from indexer.records import due_date
+from indexer.models import Action, DateRange, Section
+from indexer.records import due_date, within_period
 from indexer.store import RecordStore
 from indexer.text import fold
 
 QUOTE_MAX = 600
 
 
-def short_name(plan: Plan) -> str:
-    """'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO': how people name a plan."""
-    return plan.short_name
+def cut_at_line(text: str, limit: int) -> str:
+    """Keep whole lines of an answer up to ``limit`` characters (citations of dropped lines are
+    dropped later, where the answer is finished)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > 0 else limit]
 
 
 class Citations:
@@ -122,17 +126,12 @@ def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange |
         if start and end and start <= hi and end >= lo:
             out.append(r)
         elif r.recurrence:
-            if r.end is None and period is not None:
-                r = DateRange(r.start or period.start, period.end, r.precision, r.recurrence, r.permanent)
+            r = within_period(r, period)
             due = next_due(r, lo)
             if due and due <= hi:
                 out.append(r)
     return out
 
-
-def term_overlap(terms: list[str], text: str) -> int:
-    have = {stem(t) for t in tokens(text)}
-    return sum(1 for t in terms if stem(t) in have)
 
 
 def cite_only_what_is_shown(answer: Answer) -> Answer:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from assistant.answering import MIN_DENSE
-from assistant.compose import Citations, render_unit, short_name
+from assistant.compose import Citations, cut_at_line, render_unit
 from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
@@ -32,10 +32,9 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
         hits = a.retriever.search(q.text, k=8, plan_ids=[p.id], lexical_query=q.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
-        good = [(s, u) for s, u in ans.ranked_units(q, hits, None)
-                if ans.coverage(q, u.text, " ".join(u.section.heading_path)) >= MIN_COVER]
+        good = [(s, u) for s, u, cov in ans.ranked_units(q, hits, None) if cov >= MIN_COVER]
         if not good:
-            missing.append(short_name(p))
+            missing.append(p.short_name)
             continue
         picked = [good[0][1]]
         for s, u in good[1:]:
@@ -43,15 +42,14 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
                 picked.append(u)
                 break
         body = " ".join(render_unit(_short(u.text), u.section, cites) for u in picked)
-        found.append(short_name(p))
-        lines.append(f"- **{short_name(p)}**: {body}")
+        found.append(p.short_name)
+        lines.append(f"- **{p.short_name}**: {body}")
     if not lines or best_dense < MIN_DENSE:
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
     head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
     if missing:
         head += f" Not found in: {', '.join(missing)}."
     text = head + "\n" + "\n".join(lines)
-    if len(text) > 1900:
-        text = text[: text.rfind("\n", 0, 1900)]
+    text = cut_at_line(text, 1900)
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
                   as_of=as_of, retrieved=tuple(retrieved))

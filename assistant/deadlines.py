@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, mentions_in_window, render_action
+from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
 from assistant.evidence import MONTHS
 from assistant.models import Answer
 from assistant.retrieve import Hit
@@ -31,6 +31,7 @@ TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days
 ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
 OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
 RELEVANT = 0.25
+ANSWER_CHARS = 1800
 
 
 def asks_deadline_list(question: str) -> bool:
@@ -75,8 +76,9 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
                                               period=ans.periods.get(x.plan), brief=True))
         more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
-        return Answer(answer=_cut(text), citations=tuple(cites.items), refused=False, route="deadline",
-                      as_of=as_of, retrieved=tuple(h.section.id for h in hits), meta={"overdue": len(late)})
+        return Answer(answer=cut_at_line(text, ANSWER_CHARS), citations=tuple(cites.items), refused=False,
+                      route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                      meta={"overdue": len(late)})
     if reading.window:
         lo, hi = reading.window
         found = []
@@ -115,7 +117,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
                                               period=ans.periods.get(x.plan)))
         head = f"The next deadline after {as_of.isoformat()}:"
     text = head + "\n" + "\n".join(lines)
-    return Answer(answer=_cut(text), citations=tuple(cites.items), refused=False, route="deadline",
+    return Answer(answer=cut_at_line(text, ANSWER_CHARS), citations=tuple(cites.items), refused=False, route="deadline",
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
@@ -131,12 +133,6 @@ def nothing_due(ans: Any, reading: Reading, pool: list[Action], as_of: date, hit
         for x in latest:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=[],
                                               lexicon=a.lexicon, as_of=as_of))
-    return Answer(answer=_cut("\n".join(lines)), citations=tuple(cites.items), refused=False,
+    return Answer(answer=cut_at_line("\n".join(lines), ANSWER_CHARS), citations=tuple(cites.items), refused=False,
                   route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                   meta={"nothing_due": True})
-
-
-def _cut(text: str, limit: int = 1800) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: text.rfind("\n", 0, limit)]

@@ -70,7 +70,7 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
     topic = [t for t in q.terms if t not in FILLER]
     status = funding_wanted(q.question) if reading.asks_funding or reading.route == "funding" else None
-    driver = _driver_named(a, q.question) if _DRIVES.search(q.question) else None
+    driver = _driver_named(ans.driver_names, q.question) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
     if driver:
@@ -91,11 +91,11 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     return _render(ans, pool, what, as_of, reading, q)
 
 
-def _driver_named(a: Any, question: str) -> str | None:
+def _driver_named(names: list[str], question: str) -> str | None:
     """The longest driver name (as the plans write it) that the question mentions."""
     low = question.lower()
     best = None
-    for name in getattr(a, "driver_names", ()):
+    for name in names:
         if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", low):
             if best is None or len(name) > len(best):
                 best = name
@@ -110,15 +110,13 @@ def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Re
     lines: list[str] = []
     budget = 1500 - len(head)
     for x in actions[:SHOW]:
-        probe = Citations(a.records)  # measure without numbering a citation we may not show
-        line = render_action(x, a.records.section(x.section_id), probe, terms=q.terms, lexicon=a.lexicon,
+        # a line that does not fit is not shown; its citation is dropped where the answer is finished
+        line = render_action(x, a.records.section(x.section_id), cites, terms=q.terms, lexicon=a.lexicon,
                              as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan),
                              brief=bool(what))
         if lines and sum(len(ln) for ln in lines) + len(line) > budget:
             break
-        lines.append(render_action(x, a.records.section(x.section_id), cites, terms=q.terms,
-                                   lexicon=a.lexicon, as_of=as_of, show_due=reading.route == "deadline",
-                                   period=ans.periods.get(x.plan), brief=bool(what)))
+        lines.append(line)
     bullet = bool(head) or len(lines) > 1
     text = "\n".join(([head] if head else []) + [f"- {ln}" if bullet else ln for ln in lines])
     rest = actions[len(lines):]

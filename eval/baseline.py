@@ -15,7 +15,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 import uuid
@@ -24,6 +23,7 @@ from typing import Any
 
 from eval.score import Ranked
 from indexer.models import Section
+from indexer.pipeline import plan_id_for
 from indexer.text import strip_markup
 from plans.errors import PlansError, StoreError
 
@@ -39,11 +39,6 @@ def _embeddings(settings: Any, embedder: Any) -> Any:
 
     return HuggingFaceEmbeddings(model_name=settings.model_path(),
                                  encode_kwargs={"normalize_embeddings": True})
-
-
-def _plan_id(rel: str) -> str:
-    """The file's slug, as the indexer names plans (only used to label chunks)."""
-    return re.sub(r"[^a-z0-9]+", "-", rel.rsplit(".", 1)[0].lower()).strip("-")
 
 
 def _chunk_section(n: int, file: str, plan_id: str, start: int, chunk: str, text: str) -> Section:
@@ -85,7 +80,7 @@ class Baseline:
         self.sections: dict[str, tuple[Section, str]] = {}
         for n, c in enumerate(chunks):
             file = c.metadata["source"]
-            s = _chunk_section(n, file, _plan_id(file), c.metadata["start_index"],
+            s = _chunk_section(n, file, plan_id_for(file), c.metadata["start_index"],
                                c.page_content, self.texts[file])
             self.sections[s.id] = (s, c.page_content)
             c.metadata["id"] = s.id

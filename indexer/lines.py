@@ -23,7 +23,6 @@ PAREN_NUM = re.compile(r"^\s*(?:\*\*)?\s*(\d{1,2})\)\s*(?:\*\*)?\s*(\S.*)$")
 PAREN_LETTER = re.compile(r"^\s*(?:\*\*)?\s*([a-k])\)\s*(?:\*\*)?\s*(\S.*)$")
 NUMBERED = re.compile(r"^\s*(?:[-•*]\s+)?(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
 BULLET = re.compile(r"^\s*[-•*–]\s+(\S.*)$")
-SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z(\"“])")
 
 
 @dataclass

@@ -80,16 +80,20 @@ def plan_horizons(store: RecordStore) -> dict[str, DateRange]:
     return out
 
 
+def within_period(r: DateRange, period: DateRange | None) -> DateRange:
+    """A recurrence with no end of its own recurs only within its plan's ``period``."""
+    if r.recurrence and r.end is None and period is not None:
+        return DateRange(r.start or period.start, period.end, r.precision, r.recurrence, r.permanent)
+    return r
+
+
 def due_date(a: Action, as_of: date, period: DateRange | None = None) -> date | None:
     """When the action is next due on or after ``as_of`` (its end, or the next recurrence).
     A recurrence with no dates of its own ("each semester") lasts as long as its plan's
     ``period`` does, so a 2011-2013 plan's semesters are not due in 2026."""
-    start, end = a.start, a.end
-    if a.recurrence and end is None and period is not None:
-        start, end = start or period.start, period.end
-    rng = DateRange(start=start, end=end, precision=a.precision, recurrence=a.recurrence,
+    rng = DateRange(start=a.start, end=a.end, precision=a.precision, recurrence=a.recurrence,
                     permanent=a.status == "permanent")
-    return next_due(rng, as_of)
+    return next_due(within_period(rng, period), as_of)
 
 
 def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
