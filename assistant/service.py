@@ -25,7 +25,7 @@ from assistant.evidence import Lexicon
 from assistant.models import Answer
 from assistant.retrieve import HybridRetriever
 from assistant.route import read_question
-from indexer.embed import make_embedder
+from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import resolve_plan
@@ -47,7 +47,7 @@ class Assistant:
             from assistant.llm import make_chat_model
 
             self.llm = make_chat_model(settings)
-        self.embedder = embedder or make_embedder(settings)
+        self.embedder = embedder or make_query_embedder(settings)
         self.records = records or open_records(settings)
         self.vectors = vectors or open_vectors(settings, self.embedder)
         self.generation = current_generation(settings)

@@ -239,7 +239,7 @@ def cli(monkeypatch, fake_settings):
     monkeypatch.setenv("PLANS_DATA_DIR", str(fake_settings.data_dir))
     monkeypatch.delenv("PLANS_CHROMA_URL", raising=False)
     monkeypatch.setattr(pipeline, "make_embedder", lambda settings, **kw: FakeEmbedder())
-    monkeypatch.setattr(service, "make_embedder", lambda settings, **kw: FakeEmbedder())
+    monkeypatch.setattr(service, "make_query_embedder", lambda settings, **kw: FakeEmbedder())
 
     def no_serving(*args, **kwargs):
         raise AssertionError("uvicorn.run was called although the index is unusable")
