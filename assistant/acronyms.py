@@ -3,7 +3,7 @@ spells out a name against passages that abbreviate it, and the other way round.
 
 Example::
 
-    acr = Acronyms.from_index(records, Path("corpus"))
+    acr = Acronyms.from_index(records)
     aliases, extra = acr.aliases("When do the Council of Europe's iPROCEEDS activities end?")
     extra  # "CoE"
 """
@@ -11,7 +11,6 @@ Example::
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from indexer.store import RecordStore
 
@@ -24,22 +23,9 @@ class Acronyms:
         self.pairs = [(a, long) for a, long in pairs if 2 <= len(a) <= 14 and len(long) > len(a)]
 
     @classmethod
-    def from_index(cls, records: RecordStore, corpus_dir: Path) -> Acronyms:
-        pairs: list[tuple[str, str]] = []
-        texts: dict[str, str] = {}
-        for s in records.sections():
-            if s.kind != "glossary":
-                continue
-            try:
-                text = texts.setdefault(s.file, (Path(corpus_dir) / s.file).read_text(encoding="utf-8",
-                                                                                      errors="replace"))
-            except OSError:
-                continue
-            for line in text.replace("\r\n", "\n")[s.char_start:s.char_end].split("\n"):
-                cells = [c.strip() for c in line.split("\t") if c.strip()]
-                if len(cells) == 2:
-                    pairs.append((cells[0], cells[1]))
-        return cls(pairs)
+    def from_index(cls, records: RecordStore) -> Acronyms:
+        """The pairs the indexer read from the plans' glossaries."""
+        return cls(records.acronym_pairs())
 
     def aliases(self, question: str) -> tuple[dict[str, tuple[str, ...]], str]:
         """(term -> other spellings, extra words for the search query). A spelled-out name adds

@@ -113,7 +113,7 @@ class Answerer:
         elif unit.section.kind != "table_row" and len(unit.text) > 700:
             s *= max(0.75, (700 / len(unit.text)) ** 0.5)  # a long run-on unit covers words by bulk
         if reading and reading.route in ("driver", "funding", "deadline") and \
-                unit.section.id in self.a.actions_by_section:
+                self.a.actions_of(unit.section.id):
             s += 0.15  # who/funded/when questions are about actions: their records answer them
         return s
 
@@ -189,7 +189,7 @@ class Answerer:
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
 
     def render(self, u: Unit, cites: Citations, q: Query, reading: Reading, as_of: date) -> str:
-        actions = self.a.actions_by_section.get(u.section.id, []) if u.section.kind == "table_row" else []
+        actions = self.a.actions_of(u.section.id) if u.section.kind == "table_row" else []
         if actions:
             if len(actions) > 1:  # a row holding several actions: the ones the question is about
                 cov = {a.id: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}") for a in actions}
@@ -206,7 +206,7 @@ class Answerer:
                 text = f"{text} {rest[:700]}"
         line = render_unit(text, u.section, cites)
         if reading.route == "deadline":
-            for a in self.a.actions_by_section.get(u.section.id, []):
+            for a in self.a.actions_of(u.section.id):
                 due = due_date(a, as_of, self.periods.get(a.plan))
                 if due:
                     line += f" (next due {due.isoformat()}: {days_phrase(due, as_of)})"

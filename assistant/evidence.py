@@ -3,7 +3,7 @@ score them against the question; check that the asked-for fact is really there.
 
 Example::
 
-    lex = Lexicon.from_sections(records.sections())
+    lex = Lexicon.from_index(records)
     units = units_of(section)
     best = max(units, key=lambda u: lex.coverage(question_terms, u.text))
 """
@@ -14,12 +14,10 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-
-import snowballstemmer
 
 from indexer.models import Section
-from indexer.text import fold
+from indexer.store import RecordStore
+from indexer.text import fold, stem, term_counts, tokens
 
 # a few equivalences plans and people word differently
 SYNONYMS = {
@@ -78,20 +76,6 @@ COUNTRIES = {c.lower() for c in (
 ).split()} | {"united kingdom", "united states", "russian federation", "czech republic"}
 
 
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding' meet."""
-    return _STEMMER.stemWord(word.lower())
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; hyphens, slashes and possessive 's split words."""
-    return re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "", text.lower()))
-
-
 @dataclass(frozen=True)
 class Unit:
     """A citable piece of a section: the whole section, one of its sentences or list items."""
@@ -109,10 +93,13 @@ class Lexicon:
 
     @classmethod
     def from_sections(cls, sections: list[Section]) -> Lexicon:
-        df: Counter = Counter()
-        for s in sections:
-            df.update({stem(t) for t in tokens(s.text)})
-        return cls(df, len(sections))
+        return cls(term_counts([s.text for s in sections]), len(sections))
+
+    @classmethod
+    def from_index(cls, records: RecordStore) -> Lexicon:
+        """The document frequencies the indexer stored: no pass over the sections at start-up."""
+        df, n = records.lexicon()
+        return cls(Counter(df), n)
 
     def idf(self, term: str) -> float:
         """Rare words weigh more; a word the plans never use weighs little (it is the asker's

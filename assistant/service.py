@@ -52,13 +52,21 @@ class Assistant:
         self.vectors = vectors or open_vectors(settings, self.embedder)
         self.generation = current_generation(settings)
         self.retriever = HybridRetriever(self.records, self.vectors)
-        self.lexicon = Lexicon.from_sections(self.records.sections())
+        self.lexicon = Lexicon.from_index(self.records)
         self.plans: list[Plan] = self.records.plans()
         self.actions: list[Action] = self.records.actions()
-        self.actions_by_section = _actions_by_section(self.records, self.actions)
-        self.acronyms = Acronyms.from_index(self.records, settings.corpus_dir)
+        self.acronyms = Acronyms.from_index(self.records)
         self.memory = ConversationMemory()
         self.answerer = Answerer(self)
+
+    def actions_of(self, section_id: str) -> list[Action]:
+        """The actions a section belongs to (read from the index, the recent ones kept)."""
+        cache = self.__dict__.setdefault("_actions_of", {})
+        if section_id not in cache:
+            if len(cache) >= 4096:
+                cache.pop(next(iter(cache)))
+            cache[section_id] = self.records.actions_of_section(section_id)
+        return cache[section_id]
 
     def plans_named_in(self, question: str) -> list[Plan]:
         """The plans a question names: by organisation acronym or distinctive title words,
@@ -131,19 +139,6 @@ def _title_aliases(plan: Plan) -> set[str]:
         if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
             out.add(f"{a} {b}".lower())
     return out
-
-
-def _actions_by_section(records: RecordStore, actions: list[Action]) -> dict[str, list[Action]]:
-    """Every section an action spans (a table row continued over a page break spans two)."""
-    by_section: dict[str, list[Action]] = {}
-    sections_by_file: dict[str, list] = {}
-    for s in records.sections():
-        sections_by_file.setdefault(s.file, []).append(s)
-    for a in actions:
-        for s in sections_by_file.get(a.file, []):
-            if s.id == a.section_id or (s.kind == "table_row" and a.line_start <= s.line_start <= a.line_end):
-                by_section.setdefault(s.id, []).append(a)
-    return by_section
 
 
 _DEFAULT: Assistant | None = None

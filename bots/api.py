@@ -135,10 +135,11 @@ def install_routes(app: FastAPI, backend: Any) -> None:
     @app.get("/api/plans", tags=["browse"], summary="The indexed plans with section and action counts")
     def plans() -> dict:
         store = backend.records()
+        counts = store.counts()
         return {"plans": [{"id": p.id, "title": p.title, "organisation": p.organisation, "period": p.period,
                            "short_name": p.short_name, "file": p.file,
-                           "sections": len(store.sections(plan_id=p.id)),
-                           "actions": len(store.actions(plan=p.id))} for p in store.plans()]}
+                           "sections": counts.get(p.id, (0, 0))[0],
+                           "actions": counts.get(p.id, (0, 0))[1]} for p in store.plans()]}
 
     @app.get("/api/sections/{section_id}", tags=["browse"],
              summary="A passage with its heading path, line span and its neighbours in the plan")

@@ -30,6 +30,7 @@ from indexer.actions import prose_actions
 from indexer.embed import make_embedder
 from indexer.load import Document, Problem, load_corpus
 from indexer.parse import parse_document
+from indexer.plan_meta import glossary_pairs
 from indexer.store import RecordStore
 from indexer.tables import row_actions
 from indexer.vectors import Passage, VectorStore, passages_for
@@ -63,7 +64,7 @@ def plan_id_for(rel: str) -> str:
 
 
 PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
-                  "vectors")
+                  "vectors", "store")
 
 
 def code_version() -> str:
@@ -206,6 +207,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
         vs.add(to_embed[i:i + batch])
     summary.passages_embedded = len(to_embed)
     summary.removed = sorted(set(old_files) - set(new_files))
+    store.finish()
     store.set_meta("embedder", emb_name)
     store.set_meta("parser", version)
     store.set_meta("created", datetime.now(UTC).isoformat())
@@ -239,7 +241,8 @@ def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
     out: list[Passage] = []
     for s in parsed.sections:
         out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
-    store.add_file(parsed.plan, list(parsed.sections), actions)  # last: all or nothing
+    acronyms = glossary_pairs(doc.text, list(parsed.sections))
+    store.add_file(parsed.plan, list(parsed.sections), actions, acronyms)  # last: all or nothing
     return out
 
 

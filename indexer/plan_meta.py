@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.models import Plan
+from indexer.models import Plan, Section
 from indexer.text import fold, strip_markup
 
 TITLE_WORDS = re.compile(r"\b(plan of action|action plan|integrative plan)\b", re.I)
@@ -105,3 +105,17 @@ def _organisation(title: str, text: str, keep: set[str]) -> str:
         return org
     words = [w for w in re.findall(r"[A-Za-z]+", title) if w[0].isupper()]
     return "".join(w[0] for w in words[:4]).upper()
+
+
+def glossary_pairs(text: str, sections: list[Section]) -> list[tuple[str, str]]:
+    """The plan's own acronym list ("CoE<TAB>Council of Europe"): (short, long) pairs from its
+    glossary sections, read from the raw lines where the tab still separates the two."""
+    pairs = []
+    for s in sections:
+        if s.kind != "glossary":
+            continue
+        for line in text[s.char_start:s.char_end].split("\n"):
+            cells = [c.strip() for c in line.split("\t") if c.strip()]
+            if len(cells) == 2:
+                pairs.append((cells[0], cells[1]))
+    return pairs

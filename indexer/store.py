@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
+from collections import Counter, OrderedDict
 from datetime import date
 from pathlib import Path
 
 from indexer.models import Action, Amount, Plan, Section
+from indexer.text import term_counts
 from plans.errors import IndexMissingError, NotFoundError, StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT);
+CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
     period TEXT, file TEXT, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
@@ -29,7 +32,17 @@ CREATE INDEX IF NOT EXISTS sections_plan ON sections(plan_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
     embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT);
+CREATE INDEX IF NOT EXISTS actions_plan ON actions(plan_id, ord);
+CREATE TABLE IF NOT EXISTS action_sections (section_id TEXT, action_id TEXT, plan_id TEXT);
+CREATE INDEX IF NOT EXISTS action_sections_section ON action_sections(section_id);
+CREATE INDEX IF NOT EXISTS action_sections_plan ON action_sections(plan_id);
+CREATE TABLE IF NOT EXISTS acronyms (plan_id TEXT, short TEXT, long TEXT);
+CREATE INDEX IF NOT EXISTS acronyms_plan ON acronyms(plan_id);
+CREATE TABLE IF NOT EXISTS lexicon (stem TEXT PRIMARY KEY, df INT);
 """
+# what a generation is carried over by, file by file (the full-text index is filled from sections)
+_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms")
+SECTION_CACHE = 4096
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -59,39 +72,66 @@ class RecordStore:
                 f"The index at {self.path} is corrupt or unreadable ({exc}); run `plans index`."
             ) from exc
         self._plans: dict[str, Plan] | None = None
-        self._sections: dict[str, Section] | None = None
+        self._sections: OrderedDict[str, Section] = OrderedDict()  # a bounded cache of lookups
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.db.close()
 
     # -- writing -------------------------------------------------------------------------
-    def add_file(self, plan: Plan, sections: list[Section], actions: list[Action]) -> None:
+    def add_file(self, plan: Plan, sections: list[Section], actions: list[Action],
+                 acronyms: list[tuple[str, str]] = ()) -> None:
+        """Write one plan's records in one transaction, with what start-up would otherwise have to
+        compute from every section: its term counts, which sections each action spans, its acronyms."""
+        terms = term_counts([s.text for s in sections])
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?)",
-                            (plan.file, plan.sha256, plan.id))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
+                            (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":"))))
             self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?)",
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
                              plan.sha256))
+            rows = []
             for s in sections:
                 embed = s.embed_text(plan.short_name)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (s.id, s.plan_id, s.file, json.dumps(list(s.heading_path)), s.text, s.kind,
-                     s.char_start, s.char_end, s.line_start, s.line_end, s.ordinal, embed))
-                self.db.execute("INSERT INTO sections_fts VALUES (?,?,?)", (embed, s.id, s.plan_id))
-            for k, a in enumerate(actions):
-                self.db.execute("INSERT OR REPLACE INTO actions VALUES (?,?,?,?)",
-                                (a.id, a.plan, k, json.dumps(a.to_json())))
+                rows.append((s.id, s.plan_id, s.file, json.dumps(list(s.heading_path)), s.text, s.kind,
+                             s.char_start, s.char_end, s.line_start, s.line_end, s.ordinal, embed))
+            self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            self.db.executemany("INSERT INTO sections_fts VALUES (?,?,?)", [(r[11], r[0], r[1]) for r in rows])
+            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?)",
+                                [(a.id, a.plan, k, json.dumps(a.to_json())) for k, a in enumerate(actions)])
+            self.db.executemany("INSERT INTO action_sections VALUES (?,?,?)",
+                                [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
+            self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
 
     def copy_file_from(self, other: RecordStore, file: str) -> None:
-        """Carry an unchanged file's records over from the previous generation."""
+        """Carry an unchanged file's records over from the previous generation, row for row in
+        SQL (nothing is parsed, tokenised or decoded again)."""
         row = other.db.execute("SELECT plan_id FROM files WHERE file=?", (file,)).fetchone()
         if row is None:
             raise StoreError(f"{file} is not in the previous index.")
-        plan = other.plan(row["plan_id"])
-        sections = other.sections(plan_id=plan.id)
-        actions = other.actions(plan=plan.id)
-        self.add_file(plan, sections, actions)
+        plan_id = row["plan_id"]
+        attached = {r["name"] for r in self.db.execute("PRAGMA database_list")}
+        if "prev" not in attached:
+            self.db.execute("ATTACH DATABASE ? AS prev", (str(other.path),))
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO files SELECT * FROM prev.files WHERE file=?", (file,))
+            for table in _PER_PLAN:
+                key = "id" if table == "plans" else "plan_id"
+                self.db.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM prev.{table} WHERE {key}=?",
+                                (plan_id,))
+            self.db.execute("INSERT INTO sections_fts SELECT embed_text, id, plan_id FROM prev.sections "
+                            "WHERE plan_id=?", (plan_id,))
+
+    def finish(self) -> None:
+        """Once every file is in: the corpus-wide document frequencies, from the per-file counts."""
+        df: Counter = Counter()
+        for r in self.db.execute("SELECT terms FROM files"):
+            df.update(json.loads(r["terms"] or "{}"))
+        with self.db:
+            self.db.execute("DELETE FROM lexicon")
+            self.db.executemany("INSERT INTO lexicon VALUES (?,?)", df.items())
+        if "prev" in {r["name"] for r in self.db.execute("PRAGMA database_list")}:
+            self.db.execute("DETACH DATABASE prev")
 
     def set_meta(self, key: str, value: str) -> None:
         with self.db:
@@ -125,20 +165,55 @@ class RecordStore:
                        kind=r["kind"], char_start=r["char_start"], char_end=r["char_end"],
                        line_start=r["line_start"], line_end=r["line_end"], ordinal=r["ordinal"])
 
-    def _all_sections(self) -> dict[str, Section]:
-        if self._sections is None:
-            rows = self.db.execute("SELECT * FROM sections ORDER BY plan_id, ordinal")
-            self._sections = {r["id"]: self._section(r) for r in rows}
-        return self._sections
-
     def sections(self, plan_id: str | None = None) -> list[Section]:
-        return [s for s in self._all_sections().values() if plan_id is None or s.plan_id == plan_id]
+        if plan_id is None:
+            rows = self.db.execute("SELECT * FROM sections ORDER BY plan_id, ordinal")
+        else:
+            rows = self.db.execute("SELECT * FROM sections WHERE plan_id=? ORDER BY ordinal", (plan_id,))
+        return [self._section(r) for r in rows]
 
     def section(self, section_id: str) -> Section:
-        found = self._all_sections().get(section_id)
-        if found is None:
+        """One section by id: read from SQLite, the recently used ones kept in memory."""
+        with self._lock:
+            found = self._sections.get(section_id)
+            if found is not None:
+                self._sections.move_to_end(section_id)
+                return found
+        row = self.db.execute("SELECT * FROM sections WHERE id=?", (section_id,)).fetchone()
+        if row is None:
             raise NotFoundError(f"No section with id {section_id!r}.")
+        found = self._section(row)
+        with self._lock:
+            self._sections[section_id] = found
+            if len(self._sections) > SECTION_CACHE:
+                self._sections.popitem(last=False)
         return found
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """plan id -> (sections, actions), counted in SQL."""
+        sec = dict(self.db.execute("SELECT plan_id, COUNT(*) FROM sections GROUP BY plan_id").fetchall())
+        act = dict(self.db.execute("SELECT plan_id, COUNT(*) FROM actions GROUP BY plan_id").fetchall())
+        return {p: (sec.get(p, 0), act.get(p, 0)) for p in sec.keys() | act.keys()}
+
+    def lexicon(self) -> tuple[dict[str, int], int]:
+        """(stem -> number of sections holding it, number of sections), as the indexer stored them."""
+        try:
+            df = dict(self.db.execute("SELECT stem, df FROM lexicon").fetchall())
+        except sqlite3.OperationalError as exc:
+            raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
+        n = self.db.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
+        return df, n
+
+    def acronym_pairs(self) -> list[tuple[str, str]]:
+        """Every distinct (short, long) pair of the plans' acronym lists."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT DISTINCT short, long FROM acronyms ORDER BY rowid")]
+
+    def actions_of_section(self, section_id: str) -> list[Action]:
+        """The actions a section belongs to (a table row continued over a page break spans two)."""
+        rows = self.db.execute(
+            "SELECT a.data FROM action_sections s JOIN actions a ON a.id = s.action_id "
+            "WHERE s.section_id=? ORDER BY a.plan_id, a.ord", (section_id,))
+        return [action_from_json(json.loads(r["data"])) for r in rows]
 
     def embed_text(self, section_id: str) -> str:
         row = self.db.execute("SELECT embed_text FROM sections WHERE id=?", (section_id,)).fetchone()
@@ -169,6 +244,18 @@ class RecordStore:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"Full-text search failed: {exc}") from exc
         return [(r["section_id"], -r["score"]) for r in rows]
+
+
+def action_spans(sections: list[Section], actions: list[Action]) -> list[tuple[str, str]]:
+    """(section id, action id) for every section an action spans: its own, and table rows whose
+    lines fall inside the action's (a row continued over a page break)."""
+    out = []
+    for a in actions:
+        for s in sections:
+            if s.file == a.file and (s.id == a.section_id or
+                                     (s.kind == "table_row" and a.line_start <= s.line_start <= a.line_end)):
+                out.append((s.id, a.id))
+    return out
 
 
 def action_from_json(d: dict) -> Action:

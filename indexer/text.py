@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from functools import lru_cache
+
+import snowballstemmer
 
 _TAG = re.compile(r"</?(?:ul|ol|li|p|u|i|b|em|strong|span|br|div|table|tr|td|th)\b[^>]*>",
                   re.IGNORECASE)
@@ -38,3 +42,27 @@ def fold(text: str) -> str:
 def fold_lower(text: str) -> str:
     """Whitespace folded and case folded: the comparison form used for quotes."""
     return fold(text).casefold()
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding' meet."""
+    return _STEMMER.stemWord(word.lower())
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; hyphens, slashes and possessive 's split words."""
+    return _TOKEN.findall(_POSSESSIVE.sub("", text.lower()))
+
+
+def term_counts(texts: list[str]) -> Counter:
+    """For each stem, how many of the texts hold it (document frequencies over these texts)."""
+    df: Counter = Counter()
+    for t in texts:
+        df.update({stem(w) for w in tokens(t)})
+    return df
