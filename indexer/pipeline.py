@@ -178,14 +178,11 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
 
     gen = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     store = RecordStore(records_path(settings, gen), create=True)
-    vs = VectorStore.open(settings, generation=gen, embedder=emb, create=True)
     to_embed: list[Passage] = []
-    if old_vs:
-        for f in keep_old:
-            _carry(f, old_store, old_vs, store, vs)
+    carry = list(keep_old) if old_vs else []  # files whose last indexed version goes on as it was
     for doc in _progress(docs, progress, "parsing"):
         if not force and old_vs and old_files.get(doc.rel) == doc.sha256:
-            _carry(doc.rel, old_store, old_vs, store, vs)
+            carry.append(doc.rel)
             summary.unchanged.append(doc.rel)
             continue
         try:
@@ -197,11 +194,14 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
                 log.exception("parsing %s failed", doc.rel)
                 reason = f"could not be parsed ({type(exc).__name__}: {exc})"
             if old_vs and doc.rel in old_files:  # like an unreadable file: keep the last good one
-                _carry(doc.rel, old_store, old_vs, store, vs)
+                carry.append(doc.rel)
                 reason += " (the previously indexed version is kept)"
             problems.append(Problem(doc.rel, reason))
             continue
         summary.indexed.append(doc.rel)
+    for f in carry:
+        store.copy_file_from(old_store, f)
+    vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files))
     batch = 64
     for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):
         vs.add(to_embed[i:i + batch])
@@ -221,12 +221,18 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     return summary
 
 
-def _carry(file: str, old_store: RecordStore, old_vs: VectorStore, store: RecordStore,
-           vs: VectorStore) -> None:
-    """Carry an unchanged file's records and embeddings into the new generation."""
-    store.copy_file_from(old_store, file)
-    passages, vectors = old_vs.passages_of(file)
-    vs.add(passages, vectors)
+def _vectors(settings: Any, gen: str, emb: Embeddings, old_gen: str | None, old_vs: VectorStore | None,
+             carry: list[str], old_files: set[str]) -> VectorStore:
+    """The new generation's vector collection, holding the carried files' passages already."""
+    if not (old_vs and old_gen and carry):
+        return VectorStore.open(settings, generation=gen, embedder=emb, create=True)
+    if not settings.chroma_url:  # embedded: copy the folder, drop what is not carried
+        vs = VectorStore.fork(settings, old_generation=old_gen, generation=gen, embedder=emb)
+        vs.delete_files(old_files - set(carry))
+        return vs
+    vs = VectorStore.open(settings, generation=gen, embedder=emb, create=True)
+    vs.copy_files_from(old_vs, set(carry))
+    return vs
 
 
 def _index_document(doc: Document, store: RecordStore) -> list[Passage]:

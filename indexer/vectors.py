@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,53 @@ class VectorStore:
                                for p in chunk])
         except Exception as exc:
             raise StoreError(f"Writing to the vector store failed: {exc}") from exc
+
+    @classmethod
+    def fork(cls, settings: Any, *, old_generation: str, generation: str, embedder: Embeddings) -> VectorStore:
+        """Embedded mode: the new generation starts as a file copy of the old one's Chroma folder,
+        its collection renamed; nothing is re-inserted, so carrying N unchanged passages costs a
+        copy of their bytes, not N HNSW insertions."""
+        data = Path(settings.data_dir) / "gens"
+        src, dst = data / old_generation / "chroma", data / generation / "chroma"
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(src, dst)
+        client = _client(settings, generation)
+        try:
+            col = client.get_collection(collection_name(settings, old_generation),
+                                        embedding_function=chroma_function(embedder))
+            col.modify(name=collection_name(settings, generation))
+        except Exception as exc:
+            raise StoreError(f"Cannot copy the vector collection of {old_generation}: {exc}") from exc
+        return cls.open(settings, generation=generation, embedder=embedder)
+
+    def delete_files(self, files: set[str]) -> None:
+        """Remove every passage of these files."""
+        names = sorted(files)
+        try:
+            for i in range(0, len(names), 100):
+                chunk = names[i:i + 100]
+                self.collection.delete(where={"file": chunk[0]} if len(chunk) == 1 else {"file": {"$in": chunk}})
+        except Exception as exc:
+            raise StoreError(f"Deleting from the vector store failed: {exc}") from exc
+
+    def copy_files_from(self, old: VectorStore, files: set[str], page: int = 2000) -> int:
+        """Server mode: copy the passages (with their embeddings) of these files from the old
+        collection, a page at a time. Returns how many were copied."""
+        copied, offset = 0, 0
+        while True:
+            try:
+                got = old.collection.get(include=["embeddings", "documents", "metadatas"], limit=page,
+                                         offset=offset)
+            except Exception as exc:
+                raise StoreError(f"Reading from the vector store failed: {exc}") from exc
+            if not got["ids"]:
+                return copied
+            offset += len(got["ids"])
+            keep = [k for k, m in enumerate(got["metadatas"]) if m["file"] in files]
+            passages = [Passage(got["ids"][k], got["metadatas"][k]["section_id"], got["metadatas"][k]["plan_id"],
+                                got["metadatas"][k]["file"], got["documents"][k]) for k in keep]
+            self.add(passages, [got["embeddings"][k] for k in keep])
+            copied += len(keep)
 
     def passages_of(self, file: str) -> tuple[list[Passage], list[list[float]]]:
         """A file's passages with their stored embeddings (to carry them into a new generation)."""

@@ -304,13 +304,13 @@ def test_a_parser_bug_skips_that_file_only(fake_settings, monkeypatch) -> None:
 
 # --- atomic: a crash leaves the previous generation serving --------------------------------------
 
-def _crash_on_third(monkeypatch, target: object, attr: str, exc: BaseException) -> None:
+def _crash_on_call(monkeypatch, target: object, attr: str, exc: BaseException, nth: int = 3) -> None:
     real = getattr(target, attr)
     calls = {"n": 0}
 
     def wrapper(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == nth:
             raise exc
         return real(*args, **kwargs)
 
@@ -336,9 +336,10 @@ def test_a_crash_mid_index_leaves_the_previous_index_serving(fake_settings, monk
     before, count = snapshot(fake_settings), vector_count(fake_settings)
     changed = _touch_three(fake_settings)
     if where == "parser":
-        _crash_on_third(monkeypatch, pipeline, "_index_document", exc)
+        _crash_on_call(monkeypatch, pipeline, "_index_document", exc)  # the 3rd file
     else:
-        _crash_on_third(monkeypatch, VectorStore, "add", exc)
+        # the first write of new passages (unchanged ones are carried by copying the collection)
+        _crash_on_call(monkeypatch, VectorStore, "add", exc, nth=1)
     with pytest.raises(type(exc)):
         index(fake_settings)
     # CURRENT still points at the first generation, which answers as before
@@ -354,7 +355,7 @@ def test_a_crash_mid_index_leaves_the_previous_index_serving(fake_settings, monk
 
 
 def test_a_crash_on_the_very_first_run_leaves_no_index(fake_settings, monkeypatch) -> None:
-    _crash_on_third(monkeypatch, VectorStore, "add", RuntimeError("disk full"))
+    _crash_on_call(monkeypatch, VectorStore, "add", RuntimeError("disk full"))
     with pytest.raises(RuntimeError):
         index(fake_settings)
     assert current_generation(fake_settings) is None
