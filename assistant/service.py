@@ -72,12 +72,8 @@ class Assistant:
         """The plans a question names: by organisation acronym or distinctive title words,
         narrowed by the years it mentions."""
         q = question.lower()
-        named = []
-        for p in self.plans:
-            org = p.organisation.lower()
-            aliases = {org} | _title_aliases(p)
-            if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", q) for a in aliases if a):
-                named.append(p)
+        names = self.__dict__.get("_names") or self.__dict__.setdefault("_names", PlanNames(self.plans))
+        named = names.named_in(q)
         years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
         if len(named) > 1 and years:
             dated = [p for p in named if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
@@ -127,6 +123,41 @@ class Assistant:
 
             answer = phrase(self.llm, resolved, answer)
         return answer
+
+
+class PlanNames:
+    """Every plan's names (organisation, distinctive title words) in one lookup table, so finding
+    the plans a question names costs a pass over its words, not a regular expression per plan."""
+
+    def __init__(self, plans: list[Plan]) -> None:
+        self.plans = plans
+        self.words: dict[str, set[int]] = {}  # a name made of words -> the plans it names
+        self.odd: list[tuple[str, int]] = []  # names with other characters: matched as before
+        for i, p in enumerate(plans):
+            for a in {p.organisation.lower()} | _title_aliases(p):
+                if not a:
+                    continue
+                if re.fullmatch(r"[\w-]+(?: [\w-]+)*", a):
+                    self.words.setdefault(a, set()).add(i)
+                else:
+                    self.odd.append((a, i))
+        self.longest = max((k.count(" ") + 1 for k in self.words), default=1)
+
+    def named_in(self, q: str) -> list[Plan]:
+        """The plans named in a lower-cased question, in index order."""
+        hits: set[int] = set()
+        spans = [(m.start(), m.end()) for m in re.finditer(r"[\w-]+", q)]
+        for i in range(len(spans)):
+            for n in range(1, self.longest + 1):
+                if i + n > len(spans):
+                    break
+                if n > 1 and q[spans[i + n - 2][1]:spans[i + n - 1][0]] != " ":
+                    break  # the words of a name are one space apart
+                hits |= self.words.get(q[spans[i][0]:spans[i + n - 1][1]], set())
+        for a, i in self.odd:
+            if i not in hits and re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", q):
+                hits.add(i)
+        return [self.plans[i] for i in sorted(hits)]
 
 
 def _title_aliases(plan: Plan) -> set[str]:
