@@ -1,0 +1,96 @@
+"""Small helpers the benchmarks share: percentiles, ports, process memory, the machine's size."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (no interpolation: every figure is a measured value)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def latency_summary(ms: list[float]) -> dict:
+    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
+            "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(max(ms), 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_status_mb(pid: int, field: str = "VmHWM") -> float:
+    """A memory line of /proc/<pid>/status in MB: VmHWM is the peak resident set, VmRSS the current."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None,
+                 timeout: float | None = None) -> tuple[int, str, str, float, float]:
+    """Run a command to its end: (exit code, stdout, stderr, wall seconds, peak RSS in MB of that
+    process alone, read from ``wait4``'s resource usage)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    # communicate() has reaped the child; its rusage is in RUSAGE_CHILDREN only as a maximum over all
+    # children, so read the per-process peak the child printed, or fall back to that maximum
+    peak = float("nan")
+    for line in reversed(out.splitlines()):
+        if line.startswith("PEAK_RSS_MB "):
+            peak = float(line.split()[1])
+            break
+    return proc.returncode, out, err, wall, peak
+
+
+def own_peak_rss_mb() -> float:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def dir_size_mb(path: Path) -> float:
+    total = 0
+    for p in Path(path).rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            total += p.stat().st_size
+    return total / (1024 * 1024)
+
+
+def machine() -> dict:
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "memory_gb": mem_gb, "cpu": cpu, "python": platform.python_version(),
+            "platform": platform.platform()}
