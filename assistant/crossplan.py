@@ -16,6 +16,7 @@ from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
 MIN_COVER = 0.25
+MAX_PLANS = 12  # above this many plans, only those the best passages come from are searched one by one
 
 
 def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:
@@ -25,6 +26,15 @@ def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:
 def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     a = ans.a
     pool = q.plans or a.plans
+    total = len(pool)
+    if total > MAX_PLANS:
+        # a large corpus: one search over all of it picks the plans worth a search of their own
+        # (one search per plan would cost thousands of searches per question)
+        top = a.retriever.search(q.text, k=5 * MAX_PLANS, depth=10 * MAX_PLANS,
+                                 plan_ids=[p.id for p in q.plans] or None, lexical_query=q.lexical)
+        order = list(dict.fromkeys(h.section.plan_id for h in top))[:MAX_PLANS]
+        by_id = {p.id: p for p in pool}
+        pool = [by_id[i] for i in order if i in by_id]
     cites = Citations(a.records)
     found, missing, retrieved, lines = [], [], [], []
     best_dense = 0.0
@@ -46,9 +56,13 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
         lines.append(f"- **{p.short_name}**: {body}")
     if not lines or best_dense < MIN_DENSE:
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
-    head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
-    if missing:
-        head += f" Not found in: {', '.join(missing)}."
+    if total > MAX_PLANS:
+        head = (f"Found in {len(found)} plans: {', '.join(found)} (the {len(pool)} plans of {total} "
+                "whose passages matched best were searched).")
+    else:
+        head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
+        if missing:
+            head += f" Not found in: {', '.join(missing)}."
     text = head + "\n" + "\n".join(lines)
     text = cut_at_line(text, 1900)
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",

@@ -147,7 +147,7 @@ def build_bank(work: Path, seed: int) -> Path:
 
     src = work / "bank-corpus"
     shutil.rmtree(src, ignore_errors=True)
-    synth.generate(src, 2, seed=seed + 1000)
+    synth.generate(src, 1 + BANK_SIZE * 900 // 115_000, seed=seed + 1000)  # ~115 KB of text per x1
     windows = []
     for f in sorted(src.glob("*.txt")):
         text = " ".join(f.read_text(encoding="utf-8").split())

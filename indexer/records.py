@@ -68,13 +68,12 @@ def plan_horizons(store: RecordStore) -> dict[str, DateRange]:
     """Each plan's time span: its stated period, else the years its text mentions. Recurring
     deadlines without dates of their own ("each semester") recur only within it."""
     out: dict[str, DateRange] = {}
+    mentioned = store.years_mentioned()
     for p in store.plans():
         rng = parse_timeline(p.period).range if p.period else DateRange()
-        if rng.start is None or rng.end is None:
-            years = [int(y) for s in store.sections(plan_id=p.id)
-                     for y in re.findall(r"\b(19[5-9]\d|20\d\d)\b", s.text)]
-            if years:
-                rng = DateRange(date(min(years), 1, 1), date(max(years), 12, 31), "year")
+        if (rng.start is None or rng.end is None) and p.id in mentioned:
+            first, last = mentioned[p.id]
+            rng = DateRange(date(first, 1, 1), date(last, 12, 31), "year")
         if rng.start or rng.end:
             out[p.id] = rng
     return out

@@ -22,7 +22,8 @@ from plans.errors import IndexMissingError, NotFoundError, StoreError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT);
+CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT,
+    year_min INT, year_max INT);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
     period TEXT, file TEXT, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
@@ -45,6 +46,7 @@ _PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms")
 SECTION_CACHE = 4096
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 def _date(value: str | None) -> date | None:
@@ -84,9 +86,11 @@ class RecordStore:
         """Write one plan's records in one transaction, with what start-up would otherwise have to
         compute from every section: its term counts, which sections each action spans, its acronyms."""
         terms = term_counts([s.text for s in sections])
+        years = [int(y) for s in sections for y in _YEAR.findall(s.text)]
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)",
-                            (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":"))))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+                            (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":")),
+                             min(years, default=None), max(years, default=None)))
             self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?)",
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
                              plan.sha256))
@@ -194,6 +198,11 @@ class RecordStore:
         sec = dict(self.db.execute("SELECT plan_id, COUNT(*) FROM sections GROUP BY plan_id").fetchall())
         act = dict(self.db.execute("SELECT plan_id, COUNT(*) FROM actions GROUP BY plan_id").fetchall())
         return {p: (sec.get(p, 0), act.get(p, 0)) for p in sec.keys() | act.keys()}
+
+    def years_mentioned(self) -> dict[str, tuple[int, int]]:
+        """plan id -> (earliest, latest) year its text mentions, for plans that mention any."""
+        rows = self.db.execute("SELECT plan_id, year_min, year_max FROM files WHERE year_min IS NOT NULL")
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def lexicon(self) -> tuple[dict[str, int], int]:
         """(stem -> number of sections holding it, number of sections), as the indexer stored them."""
