@@ -20,7 +20,7 @@ _DRIVER = re.compile(
     r"\b(who(?:'s| is| are| was)?\b(?! else)|which (?:organi[sz]ation|body|bodies|country|countries|agency|"
     r"partner|institution)s?\b|responsible|in charge|lead(?:s|ing)?\b|drives?|driving|driver|runs?\b|"
     r"implement(?:s|ing)|deliver(?:s|ing)|coordinat(?:es|ing|or)|behind)", re.I)
-_FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donor|sponsor\w*|"
+_FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donors?|sponsor\w*|"
                       r"seeking|negotiat\w*)\b", re.I)
 _BUDGET = re.compile(r"\b(budget|how much|amount|contribution|eur\b|euros?|million)\b", re.I)
 _DEADLINE = re.compile(r"\b(when|deadline|due|until|by when|how long|next (?:month|week|year|"

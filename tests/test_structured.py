@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from typer.testing import CliRunner
 
 WBCSCI = "wbcsci-integrative-plan-of-action-2018-2020"
@@ -116,3 +117,11 @@ def test_an_acronym_the_plans_use_keeps_a_short_question_on_topic(assistant):
     a = assistant.ask("Who funds the SIRAS project?")
     assert not a.refused and "SIRAS" in a.answer
     assert assistant.ask("What is the capital of France?").refused
+
+
+@pytest.mark.parametrize("question", ["Which actions are still looking for donors?",
+                                      "Is there a donor for the witness protection action?"])
+def test_donors_ask_about_funding(question):
+    from assistant.route import read_question
+
+    assert read_question(question, as_of=date(2019, 1, 1)).asks_funding
