@@ -34,10 +34,16 @@ chromium:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
 	  echo "note: Chromium could not be installed; the browser test will be skipped"
 
+# benchmarks, not tests (about 1.5 hours with x1000; `make bench SCALES=1,10` for a quick look)
+SCALES ?= 1,10,100,1000
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/index_bench.py
 	$(BIN)/python bench/retrieval.py --json bench/results/retrieval.json
 	$(BIN)/python bench/ask_bench.py
+	$(BIN)/python bench/scale_bench.py --scales $(SCALES)
+	$(BIN)/python bench/before_after.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf .plans .pytest_cache

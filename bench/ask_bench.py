@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import statistics
@@ -27,18 +26,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from bench.common import latency_summary  # noqa: E402
+
 COLD_QUESTION = "Who is implementing the PAMECA V project in Albania?"
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50_ms": round(percentile(values, 50), 1), "p95_ms": round(percentile(values, 95), 1),
-            "p99_ms": round(percentile(values, 99), 1), "max_ms": round(max(values), 1)}
 
 
 def warm_latency(gold: Path, repeat: int) -> tuple[dict, float]:
@@ -64,7 +54,7 @@ def warm_latency(gold: Path, repeat: int) -> tuple[dict, float]:
             bot.ask(q, as_of=as_of)
             times.setdefault(routes[q], []).append((time.perf_counter() - t) * 1000)
     everything = [t for ts in times.values() for t in ts]
-    table = {"overall": summary(everything)} | {r: summary(ts) for r, ts in sorted(times.items())}
+    table = {"overall": latency_summary(everything)} | {r: latency_summary(ts) for r, ts in sorted(times.items())}
     return table, build_s
 
 

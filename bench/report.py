@@ -1,0 +1,186 @@
+"""Plots and tables for docs/performance.md from the benchmarks' JSON (``bench/results/``).
+
+Run: ``.venv/bin/python bench/report.py`` after ``bench/scale_bench.py`` (``make bench`` does both).
+Draws one PNG per figure into ``docs/perf/`` and rewrites the part of ``docs/performance.md``
+between the ``generated`` markers; the prose around them is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+PLOTS = ROOT / "docs" / "perf"
+START, END = "<!-- generated:start -->", "<!-- generated:end -->"
+MODES = ("embedded", "server")
+STYLE = {"embedded": "o-", "server": "s--"}
+
+
+def runs_by_mode(scale: dict) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {m: [] for m in MODES}
+    for r in scale["runs"].values():
+        out.setdefault(r["mode"], []).append(r)
+    return {m: sorted(rs, key=lambda r: r["scale"]) for m, rs in out.items() if rs}
+
+
+def _axes(title: str, ylabel: str, log: bool = True):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=110)
+    ax.set_title(title)
+    ax.set_xlabel("corpus size (sections, log scale)")
+    ax.set_ylabel(ylabel)
+    ax.set_xscale("log")
+    if log:
+        ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    return fig, ax
+
+
+def _save(fig, name: str) -> str:
+    PLOTS.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(PLOTS / name)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return f"perf/{name}"
+
+
+def _sections(r: dict) -> int:
+    return r["index_cold"]["sections"]
+
+
+def plots(by_mode: dict[str, list[dict]]) -> list[tuple[str, str]]:
+    made = []
+    fig, ax = _axes("Index time", "seconds")
+    for m, rs in by_mode.items():
+        xs = [_sections(r) for r in rs]
+        ax.plot(xs, [r["index_cold"]["seconds"] for r in rs], STYLE[m], label=f"{m}: cold")
+        ax.plot(xs, [r["index_incremental"]["seconds"] for r in rs], STYLE[m], alpha=0.5,
+                label=f"{m}: 1% of files changed")
+    ax.legend(fontsize=8)
+    made.append(("Index time, cold and incremental", _save(fig, "index_time.png")))
+
+    fig, ax = _axes("Time outside embedding (cold index)", "share of index time", log=False)
+    for m, rs in by_mode.items():
+        ax.plot([_sections(r) for r in rs], [r["index_cold"]["outside_embedding_share"] for r in rs], STYLE[m],
+                label=m)
+    ax.axhline(0.2, color="red", lw=0.8, label="target 20%")
+    ax.legend(fontsize=8)
+    made.append(("Share of indexing time spent outside the embedder", _save(fig, "outside_embedding.png")))
+
+    fig, ax = _axes("Index size on disk", "MB")
+    for m, rs in by_mode.items():
+        ax.plot([_sections(r) for r in rs], [sum(r["disk_mb"].values()) for r in rs], STYLE[m], label=m)
+    ax.legend(fontsize=8)
+    made.append(("Index size on disk", _save(fig, "disk.png")))
+
+    fig, ax = _axes("Peak memory (RSS)", "MB")
+    for m, rs in by_mode.items():
+        xs = [_sections(r) for r in rs]
+        ax.plot(xs, [r["index_cold"]["peak_rss_mb"] for r in rs], STYLE[m], label=f"{m}: plans index")
+        ax.plot(xs, [r["serve"]["peak_rss_mb"] for r in rs], STYLE[m], alpha=0.5, label=f"{m}: plans serve")
+    ax.axhline(1536, color="red", lw=0.8, label="serve target at x1000 (1.5 GB)")
+    ax.legend(fontsize=8)
+    made.append(("Peak resident memory of indexing and serving", _save(fig, "memory.png")))
+
+    fig, ax = _axes("Warm ask latency over HTTP", "ms")
+    for m, rs in by_mode.items():
+        xs = [_sections(r) for r in rs]
+        for p, alpha in (("p50_ms", 1.0), ("p95_ms", 0.6), ("p99_ms", 0.3)):
+            ax.plot(xs, [r["serve"]["warm"]["overall"][p] for r in rs], STYLE[m], alpha=alpha,
+                    label=f"{m} {p[:3]}")
+    ax.axhline(300, color="red", lw=0.8, label="p95 target at x1000")
+    ax.legend(fontsize=7, ncol=2)
+    made.append(("Warm ask latency, all question kinds", _save(fig, "latency.png")))
+
+    rs = by_mode.get("embedded", [])
+    if rs:
+        fig, ax = _axes("Warm ask p95 by question kind (embedded)", "ms")
+        kinds = sorted({k for r in rs for k in r["serve"]["warm"] if k != "overall"})
+        for k in kinds:
+            pts = [(_sections(r), r["serve"]["warm"][k]["p95_ms"]) for r in rs if k in r["serve"]["warm"]]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=k)
+        ax.legend(fontsize=7, ncol=2)
+        made.append(("Warm ask p95 per question kind", _save(fig, "latency_by_kind.png")))
+
+    fig, ax = _axes("Cold start", "seconds", log=False)
+    for m, rs in by_mode.items():
+        xs = [_sections(r) for r in rs]
+        ax.plot(xs, [r["cold_ask"]["median_s"] for r in rs], STYLE[m], label=f"{m}: plans ask to answer")
+        ax.plot(xs, [r["serve"]["ready_s"] for r in rs], STYLE[m], alpha=0.5, label=f"{m}: plans serve to ready")
+    ax.axhline(4, color="red", lw=0.8, label="target for plans ask at x1 (4 s)")
+    ax.legend(fontsize=8)
+    made.append(("Cold start of plans ask and plans serve", _save(fig, "cold_start.png")))
+    return made
+
+
+def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
+    mc = scale.get("machine", {})
+    lines = [f"Machine: {mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('cpu', '')}, "
+             f"Python {mc.get('python')}.", ""]
+    lines += ["| scale | mode | files | sections | embeddings | cold index s | sections/s | outside embedding "
+              "| 1% changed s | disk MB | index RSS MB | serve RSS MB | p50 ms | p95 ms | p99 ms | cold ask s "
+              "| serve ready s |",
+              "|---" * 17 + "|"]
+    for m, rs in by_mode.items():
+        for r in rs:
+            c, i, w = r["index_cold"], r["index_incremental"], r["serve"]["warm"]["overall"]
+            lines.append(
+                f"| ×{r['scale']:g} | {m} | {r['files']} | {c['sections']:,} | {r['embedding']} | {c['seconds']:.1f} "
+                f"| {c['sections_per_s']:.0f} | {c['outside_embedding_share']:.0%} | {i['seconds']:.1f} "
+                f"| {sum(r['disk_mb'].values()):.0f} | {c['peak_rss_mb']:.0f} | {r['serve']['peak_rss_mb']:.0f} "
+                f"| {w['p50_ms']:.0f} | {w['p95_ms']:.0f} | {w['p99_ms']:.0f} | {r['cold_ask']['median_s']:.1f} "
+                f"| {r['serve']['ready_s']:.1f} |")
+    rs = by_mode.get("embedded", [])
+    if rs:
+        kinds = sorted({k for r in rs for k in r["serve"]["warm"] if k != "overall"})
+        lines += ["", "Warm latency per question kind, embedded mode (p50 / p95 ms):", "",
+                  "| scale | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+        for r in rs:
+            cells = [f"{r['serve']['warm'][k]['p50_ms']:.0f} / {r['serve']['warm'][k]['p95_ms']:.0f}"
+                     if k in r["serve"]["warm"] else "–" for k in kinds]
+            lines.append(f"| ×{r['scale']:g} | " + " | ".join(cells) + " |")
+    ba = RESULTS / "before_after.json"
+    if ba.exists():
+        d = json.loads(ba.read_text())
+        b, a = d["sides"]["before"], d["sides"]["after"]
+        lines += ["", f"Before ({d['ref']}) and after, real corpus, one run, alternating sides:", "",
+                  "| | cold `plans ask` s | Assistant build s | warm p50 ms | warm p95 ms | peak RSS MB "
+                  "| answer accuracy |", "|---|---|---|---|---|---|---|"]
+        for name, s in (("before", b), ("after", a)):
+            lines.append(f"| {name} | {s['cold_ask_s']} | {s['build_s']} | {s['warm']['p50_ms']} "
+                         f"| {s['warm']['p95_ms']} | {s['peak_rss_mb']:.0f} | {s['eval']['answer_accuracy']} |")
+        r = d["ratios_before_over_after"]
+        lines.append(f"| ratio before/after | {r['cold_ask']}× | {r['build']}× | {r['warm_p50']}× | {r['warm_p95']}× "
+                     f"| {r['peak_rss']}× | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    scale = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
+    by_mode = runs_by_mode(scale)
+    made = plots(by_mode)
+    body = tables(scale, by_mode) + "\n\n" + "\n\n".join(f"![{title}]({path})" for title, path in made)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1] if END in rest else ""
+    DOC.write_text(f"{head}{START}\n{body}\n{END}{tail}", encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)} and {len(made)} plots in {PLOTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
