@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from assistant.evidence import Lexicon
 from assistant.models import Answer, Citation
@@ -116,12 +117,18 @@ def render_unit(text: str, section: Section, cites: Citations) -> str:
     return f"{shown} {cites.cite(section, text)}"
 
 
+@lru_cache(maxsize=65536)
+def _timeline_dates(text: str) -> tuple[DateRange, ...]:
+    """A timeline cell's date mentions, parsed once per distinct text."""
+    return tuple(parse_timeline(text).dates)
+
+
 def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange | None = None) -> list[DateRange]:
     """Date mentions of an action's timeline that fall inside a window (a recurrence without
     dates of its own recurs within its plan's ``period``)."""
     lo, hi = window
     out = []
-    for r in parse_timeline(a.timeline).dates if a.timeline else []:
+    for r in _timeline_dates(a.timeline) if a.timeline else ():
         start, end = r.start or r.end, r.end or r.start
         if start and end and start <= hi and end >= lo:
             out.append(r)

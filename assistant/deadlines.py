@@ -12,8 +12,9 @@ import re
 from datetime import date
 from typing import Any
 
+from assistant.action_terms import action_text
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
-from assistant.evidence import MONTHS
+from assistant.evidence import MONTHS, SYNONYMS
 from assistant.models import Answer
 from assistant.retrieve import Hit
 from assistant.route import Reading
@@ -49,18 +50,17 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     a = ans.a
     topic = _topic(q.terms)
     plan_ids = {p.id for p in q.plans}
-    pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
-
-    def relevance(x: Action) -> float:
-        if not topic:
-            return 1.0
-        return a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text} {' '.join(x.drivers)}", "", q.aliases)
-
-    scored = [(relevance(x), x) for x in pool]
-    best = max((r for r, _ in scored), default=0.0)
-    if topic and best < RELEVANT:
-        return None
-    relevant = [x for r, x in scored if r >= max(RELEVANT, 0.6 * best)]
+    positions = [i for i, x in enumerate(a.actions) if not plan_ids or x.plan in plan_ids]
+    pool = [a.actions[i] for i in positions]
+    relevant = pool
+    if topic:  # the actions about the topic: the best ones and those close to them
+        pairs, best = a.action_terms.relevant(
+            positions, topic, weight=a.lexicon.idf,
+            loose=lambda t: bool(q.aliases.get(t) or SYNONYMS.get(t)),
+            exact=lambda x: a.lexicon.coverage(topic, action_text(x), "", q.aliases), floor=RELEVANT, share=0.6)
+        if best < RELEVANT:
+            return None
+        relevant = [x for _, x in pairs]
     cites = Citations(a.records)
     lines = []
     if OVERDUE.search(q.question) and not reading.window:

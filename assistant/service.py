@@ -18,6 +18,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.acronyms import Acronyms
+from assistant.action_terms import ActionTerms
 from assistant.answering import Answerer
 from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn
@@ -56,6 +57,7 @@ class Assistant:
         self.plans: list[Plan] = self.records.plans()
         self.actions: list[Action] = self.records.actions()
         self.acronyms = Acronyms.from_index(self.records)
+        self.action_terms = ActionTerms(self.actions)
         self.memory = ConversationMemory()
         self.answerer = Answerer(self)
 

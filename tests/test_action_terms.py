@@ -1,0 +1,64 @@
+"""The inverted-index prefilter of deadline topics keeps exactly the actions a full scan keeps."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assistant.action_terms import ActionTerms, action_text
+from assistant.evidence import SYNONYMS, Lexicon
+from assistant.service import Assistant
+from bench.synth import generate
+from indexer.embed import FakeEmbedder
+from indexer.pipeline import run_index
+from tests.conftest import make_settings
+
+FLOOR, SHARE = 0.25, 0.6
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    base = tmp_path_factory.mktemp("terms")
+    generate(base / "corpus", 3, seed=11)
+    settings = make_settings(base / "corpus", base / "data")
+    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    return Assistant(settings, embedder=FakeEmbedder())
+
+
+def full_scan(lex: Lexicon, actions, positions, topic, aliases):
+    scored = [(lex.coverage(topic, action_text(actions[i]), "", aliases), actions[i]) for i in positions]
+    best = max((s for s, _ in scored), default=0.0)
+    return [(s, x) for s, x in scored if s >= max(FLOOR, SHARE * best)], best
+
+
+def test_same_actions_as_a_full_scan(bot):
+    rng = random.Random(5)
+    words = sorted({w for x in bot.actions[:200] for w in action_text(x).lower().split() if w.isalpha()})
+    topics = [["cybercrime"], ["money", "laundering"], ["witness", "protection"], ["annual"], ["funded"],
+              ["zzzz"], ["police", "training", "border"]]
+    topics += [rng.sample(words, k=rng.randint(1, 3)) for _ in range(40)]
+    terms = ActionTerms(bot.actions)
+    plans = sorted({x.plan for x in bot.actions})
+    for k, topic in enumerate(topics):
+        aliases = {topic[0]: ("siras",)} if k % 5 == 0 else {}
+        if k % 2:
+            positions = [i for i, x in enumerate(bot.actions) if x.plan == plans[k % len(plans)]]
+        else:
+            positions = list(range(len(bot.actions)))
+        fast = terms.relevant(positions, topic, weight=bot.lexicon.idf,
+                              loose=lambda t, a=aliases: bool(a.get(t) or SYNONYMS.get(t)),
+                              exact=lambda x, t=topic, a=aliases: bot.lexicon.coverage(t, action_text(x), "", a),
+                              floor=FLOOR, share=SHARE)
+        slow = full_scan(bot.lexicon, bot.actions, positions, topic, aliases)
+        assert [x.id for _, x in fast[0]] == [x.id for _, x in slow[0]], topic
+        if slow[1] >= FLOOR:
+            assert fast[1] == pytest.approx(slow[1])
+        else:
+            assert fast[1] < FLOOR
+
+
+def test_nothing_to_score(bot):
+    terms = ActionTerms(bot.actions)
+    assert terms.relevant([], ["cybercrime"], weight=bot.lexicon.idf, loose=lambda t: False,
+                          exact=lambda x: 1.0, floor=FLOOR, share=SHARE) == ([], 0.0)
