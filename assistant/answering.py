@@ -18,6 +18,7 @@ from typing import Any
 from assistant.compose import Citations, cut_at_line, days_phrase, render_action, render_unit
 from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
+from assistant.names import NameTable
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
 from indexer.models import Plan
@@ -54,6 +55,7 @@ class Answerer:
         self.a = assistant
         # every driver as the plans write it, for "what does X lead?" questions
         self.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
+        self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
         self.periods = plan_horizons(assistant.records)
 

@@ -16,7 +16,7 @@ from assistant.models import Answer
 
 PER_PLAN_CHARS = 300
 MIN_COVER = 0.25
-MAX_PLANS = 12  # above this many plans, only those the best passages come from are searched one by one
+MAX_PLANS = 12  # above this many plans, one search over all of them; the best passages' plans are shown
 
 
 def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:
@@ -27,19 +27,22 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     a = ans.a
     pool = q.plans or a.plans
     total = len(pool)
+    grouped: dict[str, list] = {}
     if total > MAX_PLANS:
-        # a large corpus: one search over all of it picks the plans worth a search of their own
-        # (one search per plan would cost thousands of searches per question)
-        top = a.retriever.search(q.text, k=5 * MAX_PLANS, depth=10 * MAX_PLANS,
+        # a large corpus: one search over all of it, its hits grouped by plan, stands in for a
+        # search per plan (which would cost thousands of searches per question)
+        top = a.retriever.search(q.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
                                  plan_ids=[p.id for p in q.plans] or None, lexical_query=q.lexical)
-        order = list(dict.fromkeys(h.section.plan_id for h in top))[:MAX_PLANS]
+        for h in top:
+            grouped.setdefault(h.section.plan_id, []).append(h)
         by_id = {p.id: p for p in pool}
-        pool = [by_id[i] for i in order if i in by_id]
+        pool = [by_id[i] for i in list(grouped)[:MAX_PLANS] if i in by_id]
     cites = Citations(a.records)
     found, missing, retrieved, lines = [], [], [], []
     best_dense = 0.0
     for p in pool:
-        hits = a.retriever.search(q.text, k=8, plan_ids=[p.id], lexical_query=q.lexical)
+        hits = grouped[p.id][:8] if grouped else a.retriever.search(q.text, k=8, plan_ids=[p.id],
+                                                                    lexical_query=q.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
         good = [(s, u) for s, u, cov in ans.ranked_units(q, hits, None) if cov >= MIN_COVER]
@@ -58,7 +61,7 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
     if total > MAX_PLANS:
         head = (f"Found in {len(found)} plans: {', '.join(found)} (the {len(pool)} plans of {total} "
-                "whose passages matched best were searched).")
+                "whose passages matched best).")
     else:
         head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
         if missing:

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.compose import Citations, render_action
 from assistant.models import Answer
+from assistant.names import NameTable
 from assistant.route import Reading
 from indexer.models import Action
 
@@ -70,7 +71,7 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
     topic = [t for t in q.terms if t not in FILLER]
     status = funding_wanted(q.question) if reading.asks_funding or reading.route == "funding" else None
-    driver = _driver_named(ans.driver_names, q.question) if _DRIVES.search(q.question) else None
+    driver = _driver_named(ans.driver_names, q.question, ans.driver_table) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
     if driver:
@@ -91,14 +92,14 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     return _render(ans, pool, what, as_of, reading, q)
 
 
-def _driver_named(names: list[str], question: str) -> str | None:
+def _driver_named(names: list[str], question: str, table: NameTable | None = None) -> str | None:
     """The longest driver name (as the plans write it) that the question mentions."""
-    low = question.lower()
+    table = table or NameTable(n.lower() for n in names if len(n) >= 3)
+    found = table.mentioned(question.lower())
     best = None
-    for name in names:
-        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", low):
-            if best is None or len(name) > len(best):
-                best = name
+    for name in names:  # as the plans write it; the first of equally long ones, as before
+        if len(name) >= 3 and name.lower() in found and (best is None or len(name) > len(best)):
+            best = name
     return best
 
 

@@ -24,6 +24,7 @@ from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn
 from assistant.evidence import Lexicon
 from assistant.models import Answer
+from assistant.names import NameTable
 from assistant.retrieve import HybridRetriever
 from assistant.route import read_question
 from indexer.embed import make_query_embedder
@@ -128,37 +129,21 @@ class Assistant:
 
 
 class PlanNames:
-    """Every plan's names (organisation, distinctive title words) in one lookup table, so finding
-    the plans a question names costs a pass over its words, not a regular expression per plan."""
+    """Every plan's names (organisation, distinctive title words) in one table, so finding the
+    plans a question names costs a pass over its words, not a regular expression per plan."""
 
     def __init__(self, plans: list[Plan]) -> None:
         self.plans = plans
-        self.words: dict[str, set[int]] = {}  # a name made of words -> the plans it names
-        self.odd: list[tuple[str, int]] = []  # names with other characters: matched as before
+        self.by_name: dict[str, set[int]] = {}
         for i, p in enumerate(plans):
             for a in {p.organisation.lower()} | _title_aliases(p):
-                if not a:
-                    continue
-                if re.fullmatch(r"[\w-]+(?: [\w-]+)*", a):
-                    self.words.setdefault(a, set()).add(i)
-                else:
-                    self.odd.append((a, i))
-        self.longest = max((k.count(" ") + 1 for k in self.words), default=1)
+                if a:
+                    self.by_name.setdefault(a, set()).add(i)
+        self.table = NameTable(self.by_name)
 
     def named_in(self, q: str) -> list[Plan]:
         """The plans named in a lower-cased question, in index order."""
-        hits: set[int] = set()
-        spans = [(m.start(), m.end()) for m in re.finditer(r"[\w-]+", q)]
-        for i in range(len(spans)):
-            for n in range(1, self.longest + 1):
-                if i + n > len(spans):
-                    break
-                if n > 1 and q[spans[i + n - 2][1]:spans[i + n - 1][0]] != " ":
-                    break  # the words of a name are one space apart
-                hits |= self.words.get(q[spans[i][0]:spans[i + n - 1][1]], set())
-        for a, i in self.odd:
-            if i not in hits and re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", q):
-                hits.add(i)
+        hits = {i for name in self.table.mentioned(q) for i in self.by_name[name]}
         return [self.plans[i] for i in sorted(hits)]
 
 

@@ -31,3 +31,23 @@ def test_the_table_agrees_with_a_regex_per_name(fake_settings):
         assert [p.id for p in names.named_in(low)] == [p.id for p in _by_regex(plans, low)], q
         named_any += bool(names.named_in(low))
     assert named_any > 20
+
+
+def test_driver_names_found_as_one_regex_per_name_finds_them(fake_settings):
+    from assistant.listing import _driver_named
+    from assistant.names import NameTable
+
+    run_index(fake_settings, embedder=FakeEmbedder(), progress=False)
+    actions = open_records(fake_settings).actions()
+    names = sorted({d for x in actions for d in x.drivers if len(d) <= 60})
+    table = NameTable(n.lower() for n in names if len(n) >= 3)
+    questions = [f"What does {n} lead?" for n in names] + [f"Is {n}'s (or {n}-led) work funded?" for n in names[:40]]
+    questions += ["What does the U.S. Embassy drive?", "what does interpol and europol lead", ""]
+    for q in questions:
+        low = q.lower()
+        slow = None
+        for n in names:
+            if len(n) >= 3 and re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", low):
+                if slow is None or len(n) > len(slow):
+                    slow = n
+        assert _driver_named(names, q, table) == slow, q

@@ -1,0 +1,50 @@
+"""Finding which of many names a question mentions, in one pass over its words.
+
+A name is matched as a whole (not inside a longer word or a hyphenated one), the way
+``(?<![\\w-])name(?![\\w-])`` would match it, but without one regular expression per name: names
+made of words one space apart go into a table keyed by their text; only names with other
+characters (dots, slashes, brackets) are matched by expression.
+
+Example::
+
+    table = NameTable(["selec", "council of europe", "u.s. embassy"])
+    table.mentioned("is the council of europe behind it?")   # {"council of europe"}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_WORDS = re.compile(r"[\w-]+(?: [\w-]+)*")
+_WORD = re.compile(r"[\w-]+")
+
+
+class NameTable:
+    def __init__(self, names: Iterable[str]) -> None:
+        self.plain: set[str] = set()
+        self.odd: list[tuple[str, re.Pattern]] = []
+        for name in set(names):
+            if not name:
+                continue
+            if _WORDS.fullmatch(name):
+                self.plain.add(name)
+            else:
+                self.odd.append((name, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")))
+        self.longest = max((n.count(" ") + 1 for n in self.plain), default=1)
+
+    def mentioned(self, text: str) -> set[str]:
+        """The names the (already lower-cased) text mentions."""
+        found: set[str] = set()
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        for i in range(len(spans)):
+            for n in range(1, self.longest + 1):
+                if i + n > len(spans):
+                    break
+                if n > 1 and text[spans[i + n - 2][1]:spans[i + n - 1][0]] != " ":
+                    break  # the words of a name are one space apart
+                piece = text[spans[i][0]:spans[i + n - 1][1]]
+                if piece in self.plain:
+                    found.add(piece)
+        found.update(name for name, pattern in self.odd if pattern.search(text))
+        return found
