@@ -30,7 +30,7 @@ from bench.common import ROOT, latency_summary, machine  # noqa: E402
 
 QUESTION = "Who is implementing the PAMECA V project in Albania?"
 WARM = r"""
-import json, resource, sys, time
+import json, sys, time
 from datetime import date
 from assistant.service import Assistant
 from plans.settings import get_settings
@@ -48,7 +48,7 @@ for _ in range(int(sys.argv[2])):
         t = time.perf_counter()
         bot.ask(q, as_of=d)
         ms.append((time.perf_counter() - t) * 1000)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = [int(x.split()[1]) / 1024 for x in open("/proc/self/status") if x.startswith("VmHWM")][0]
 print(json.dumps({"build_s": build, "ms": ms, "peak_rss_mb": peak}))
 """
 

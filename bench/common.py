@@ -62,6 +62,10 @@ def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path | None = 
 
 
 def own_peak_rss_mb() -> float:
+    """This process's peak RSS. On Linux from VmHWM: ``ru_maxrss`` survives exec, so a child started
+    by a large parent would report the parent's peak."""
+    if Path("/proc/self/status").exists():
+        return proc_status_mb(os.getpid(), "VmHWM")
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
