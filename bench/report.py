@@ -168,6 +168,27 @@ def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+def readme_table(by_mode: dict[str, list[dict]]) -> str:
+    lines = ["| scale (sections) | mode | cold index (outside embedding) | 1% changed | disk | serve RSS "
+             "| warm p50 / p95 | cold `plans ask` |", "|---|---|---|---|---|---|---|---|"]
+    for m, rs in by_mode.items():
+        for r in rs:
+            c, w = r["index_cold"], r["serve"]["warm"]["overall"]
+            lines.append(f"| ×{r['scale']:g} ({c['sections']:,}) | {m} | {c['seconds']:.0f} s "
+                         f"({c['outside_embedding_share']:.0%}{'' if r['embedding'] == 'model' else ', bank vectors'}) "
+                         f"| {r['index_incremental']['seconds']:.1f} s | {sum(r['disk_mb'].values()):.0f} MB "
+                         f"| {r['serve']['peak_rss_mb']:.0f} MB | {w['p50_ms']:.0f} / {w['p95_ms']:.0f} ms "
+                         f"| {r['cold_ask']['median_s']:.1f} s |")
+    return "\n".join(lines)
+
+
+def replace_between(path: Path, start: str, end: str, body: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        path.write_text(f"{head}{start}\n{body}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+
+
 def main() -> None:
     scale = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
     by_mode = runs_by_mode(scale)
@@ -179,6 +200,7 @@ def main() -> None:
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1] if END in rest else ""
     DOC.write_text(f"{head}{START}\n{body}\n{END}{tail}", encoding="utf-8")
+    replace_between(ROOT / "README.md", "<!-- scale:start -->", "<!-- scale:end -->", readme_table(by_mode))
     print(f"wrote {DOC.relative_to(ROOT)} and {len(made)} plots in {PLOTS.relative_to(ROOT)}")
 
 
