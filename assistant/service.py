@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -59,24 +60,17 @@ class Assistant:
         self.actions: list[Action] = self.records.actions()
         self.acronyms = Acronyms.from_index(self.records)
         self.action_terms = ActionTerms(self.actions)
+        self.plan_names = PlanNames(self.plans)
+        # the actions a section belongs to, read from the index, the recently used ones kept
+        self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)
         self.memory = ConversationMemory()
         self.answerer = Answerer(self)
-
-    def actions_of(self, section_id: str) -> list[Action]:
-        """The actions a section belongs to (read from the index, the recent ones kept)."""
-        cache = self.__dict__.setdefault("_actions_of", {})
-        if section_id not in cache:
-            if len(cache) >= 4096:
-                cache.pop(next(iter(cache)))
-            cache[section_id] = self.records.actions_of_section(section_id)
-        return cache[section_id]
 
     def plans_named_in(self, question: str) -> list[Plan]:
         """The plans a question names: by organisation acronym or distinctive title words,
         narrowed by the years it mentions."""
         q = question.lower()
-        names = self.__dict__.get("_names") or self.__dict__.setdefault("_names", PlanNames(self.plans))
-        named = names.named_in(q)
+        named = self.plan_names.named_in(q)
         years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
         if len(named) > 1 and years:
             dated = [p for p in named if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]

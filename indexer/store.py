@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.models import Action, Amount, Plan, Section
@@ -74,8 +74,8 @@ class RecordStore:
                 f"The index at {self.path} is corrupt or unreadable ({exc}); run `plans index`."
             ) from exc
         self._plans: dict[str, Plan] | None = None
-        self._sections: OrderedDict[str, Section] = OrderedDict()  # a bounded cache of lookups
-        self._lock = threading.Lock()
+        # one section by id, the recently used ones kept in memory
+        self.section = lru_cache(maxsize=SECTION_CACHE)(self._read_section)
 
     def close(self) -> None:
         self.db.close()
@@ -176,22 +176,12 @@ class RecordStore:
             rows = self.db.execute("SELECT * FROM sections WHERE plan_id=? ORDER BY ordinal", (plan_id,))
         return [self._section(r) for r in rows]
 
-    def section(self, section_id: str) -> Section:
-        """One section by id: read from SQLite, the recently used ones kept in memory."""
-        with self._lock:
-            found = self._sections.get(section_id)
-            if found is not None:
-                self._sections.move_to_end(section_id)
-                return found
+    def _read_section(self, section_id: str) -> Section:
+        """One section by id, read from SQLite (``section`` is this behind a bounded cache)."""
         row = self.db.execute("SELECT * FROM sections WHERE id=?", (section_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"No section with id {section_id!r}.")
-        found = self._section(row)
-        with self._lock:
-            self._sections[section_id] = found
-            if len(self._sections) > SECTION_CACHE:
-                self._sections.popitem(last=False)
-        return found
+        return self._section(row)
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """plan id -> (sections, actions), counted in SQL."""
