@@ -45,13 +45,13 @@ class ActionTerms:
         return self._postings
 
     def relevant(self, positions: list[int], terms: list[str], weight: Callable[[str], float],
-                 loose: Callable[[str], bool], exact: Callable[[Action], float], floor: float,
+                 credit: Callable[[str], float], exact: Callable[[Action], float], floor: float,
                  share: float) -> tuple[list[tuple[float, Action]], float]:
         """The (score, action) pairs among ``positions`` scoring at least ``max(floor, share × best)``,
         in position order, and the best score; equal to scoring every one of them with ``exact``.
 
-        ``weight(term)`` is a term's weight; ``loose(term)`` says whether a term could also be
-        credited without its stem (an alias or synonym, at most 0.9 of its weight)."""
+        ``weight(term)`` is a term's weight; ``credit(term)`` the most of it ``exact`` can give an
+        action lacking the term's stem (an alias or a synonym: :meth:`Lexicon.credit_without_stem`)."""
         import numpy as np
 
         total = sum(weight(t) for t in terms)
@@ -70,8 +70,7 @@ class ActionTerms:
             if p is not None:
                 has[p] = True
             score += w * has
-            if loose(t):
-                slack += 0.9 * w * ~has
+            slack += credit(t) * w * ~has
         score /= total
         slack /= total
         lower_best = float(score[idx].max())  # the best exact score is at least this

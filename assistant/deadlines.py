@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.action_terms import action_text
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
-from assistant.evidence import MONTHS, SYNONYMS
+from assistant.evidence import MONTHS, Lexicon
 from assistant.models import Answer
 from assistant.retrieve import Hit
 from assistant.route import Reading
@@ -56,7 +56,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     if topic:  # the actions about the topic: the best ones and those close to them
         pairs, best = a.action_terms.relevant(
             positions, topic, weight=a.lexicon.idf,
-            loose=lambda t: bool(q.aliases.get(t) or SYNONYMS.get(t)),
+            credit=lambda t: Lexicon.credit_without_stem(t, q.aliases),
             exact=lambda x: a.lexicon.coverage(topic, action_text(x), "", q.aliases), floor=RELEVANT, share=0.6)
         if best < RELEVANT:
             return None

@@ -85,6 +85,10 @@ class Unit:
     rank: int  # the section's rank in retrieval (1 = best)
 
 
+# how much of a term's weight a text earns without the term's own stem
+ALIAS_CREDIT, SYNONYM_CREDIT, CONTEXT_CREDIT = 0.9, 0.7, 0.5
+
+
 class Lexicon:
     """Inverse document frequencies over the sections, for weighting question terms."""
 
@@ -109,6 +113,15 @@ class Lexicon:
             return 1.0
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
+    @staticmethod
+    def credit_without_stem(term: str, aliases: dict[str, tuple[str, ...]], context: bool = False) -> float:
+        """The most of ``term``'s weight :meth:`coverage` can give a text lacking its stem."""
+        if aliases.get(term):
+            return ALIAS_CREDIT
+        if SYNONYMS.get(term):
+            return SYNONYM_CREDIT
+        return CONTEXT_CREDIT if context else 0.0
+
     def coverage(self, terms: list[str], text: str, context: str = "",
                  aliases: dict[str, tuple[str, ...]] | None = None) -> float:
         """IDF-weighted share of question terms found in the text (context counts half;
@@ -127,11 +140,11 @@ class Lexicon:
             if st in body:
                 got += w
             elif any(re.search(rf"\b{re.escape(a)}", low) for a in aliases.get(t, ())):
-                got += 0.9 * w
+                got += ALIAS_CREDIT * w
             elif any(s in low for s in SYNONYMS.get(t, ())):
-                got += 0.7 * w
+                got += SYNONYM_CREDIT * w
             elif st in ctx:
-                got += 0.5 * w
+                got += CONTEXT_CREDIT * w
         return got / total if total else 0.0
 
 

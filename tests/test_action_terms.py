@@ -7,7 +7,7 @@ import random
 import pytest
 
 from assistant.action_terms import ActionTerms, action_text
-from assistant.evidence import SYNONYMS, Lexicon
+from assistant.evidence import Lexicon
 from assistant.service import Assistant
 from bench.synth import generate
 from indexer.embed import FakeEmbedder
@@ -47,7 +47,7 @@ def test_same_actions_as_a_full_scan(bot):
         else:
             positions = list(range(len(bot.actions)))
         fast = terms.relevant(positions, topic, weight=bot.lexicon.idf,
-                              loose=lambda t, a=aliases: bool(a.get(t) or SYNONYMS.get(t)),
+                              credit=lambda t, a=aliases: Lexicon.credit_without_stem(t, a),
                               exact=lambda x, t=topic, a=aliases: bot.lexicon.coverage(t, action_text(x), "", a),
                               floor=FLOOR, share=SHARE)
         slow = full_scan(bot.lexicon, bot.actions, positions, topic, aliases)
@@ -60,5 +60,5 @@ def test_same_actions_as_a_full_scan(bot):
 
 def test_nothing_to_score(bot):
     terms = ActionTerms(bot.actions)
-    assert terms.relevant([], ["cybercrime"], weight=bot.lexicon.idf, loose=lambda t: False,
+    assert terms.relevant([], ["cybercrime"], weight=bot.lexicon.idf, credit=lambda t: 0.0,
                           exact=lambda x: 1.0, floor=FLOOR, share=SHARE) == ([], 0.0)
