@@ -50,23 +50,25 @@ def supports(model_path: str) -> bool:
                                                   "pooling_mode_mean_sqrt_len_tokens")))
 
 
+def _modules(folder: Path) -> list[dict] | None:
+    """The sentence-transformers modules.json of the folder (None when it has none)."""
+    path = folder / "modules.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def _pooling_config(folder: Path) -> dict:
     """The sentence-transformers pooling module's config (mean pooling if the folder has none)."""
-    modules = folder / "modules.json"
-    if modules.is_file():
-        for m in json.loads(modules.read_text(encoding="utf-8")):
-            if m.get("type", "").endswith("Pooling"):
-                cfg = folder / m.get("path", "") / "config.json"
-                if cfg.is_file():
-                    return json.loads(cfg.read_text(encoding="utf-8"))
+    for m in _modules(folder) or []:
+        if m.get("type", "").endswith("Pooling"):
+            cfg = folder / m.get("path", "") / "config.json"
+            if cfg.is_file():
+                return json.loads(cfg.read_text(encoding="utf-8"))
     return {"pooling_mode_mean_tokens": True}
 
 
 def _normalises(folder: Path) -> bool:
-    modules = folder / "modules.json"
-    if not modules.is_file():
-        return True
-    return any(m.get("type", "").endswith("Normalize") for m in json.loads(modules.read_text(encoding="utf-8")))
+    modules = _modules(folder)
+    return modules is None or any(m.get("type", "").endswith("Normalize") for m in modules)
 
 
 def _erf(x: Any) -> Any:
