@@ -42,7 +42,7 @@ def proc_status_mb(pid: int, field: str = "VmHWM") -> float:
 def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None,
                  timeout: float | None = None) -> tuple[int, str, str, float, float]:
     """Run a command to its end: (exit code, stdout, stderr, wall seconds, peak RSS in MB of that
-    process alone, read from ``wait4``'s resource usage)."""
+    process alone, which the child prints as a ``PEAK_RSS_MB <mb>`` line; NaN if it does not)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -51,8 +51,6 @@ def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path | None = 
         proc.kill()
         out, err = proc.communicate()
     wall = time.perf_counter() - t0
-    # communicate() has reaped the child; its rusage is in RUSAGE_CHILDREN only as a maximum over all
-    # children, so read the per-process peak the child printed, or fall back to that maximum
     peak = float("nan")
     for line in reversed(out.splitlines()):
         if line.startswith("PEAK_RSS_MB "):

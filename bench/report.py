@@ -61,49 +61,44 @@ def _sections(r: dict) -> int:
     return r["index_cold"]["sections"]
 
 
+def _figure(by_mode: dict[str, list[dict]], title: str, ylabel: str, series: list, file: str, *,
+            target: tuple[float, str] | None = None, log: bool = True, legend: dict | None = None) -> str:
+    """One plot: for each mode, each (value of a run, label suffix, alpha) series against size."""
+    fig, ax = _axes(title, ylabel, log)
+    for m, rs in by_mode.items():
+        xs = [_sections(r) for r in rs]
+        for value, suffix, alpha in series:
+            ax.plot(xs, [value(r) for r in rs], STYLE[m], alpha=alpha, label=f"{m}{suffix}")
+    if target:
+        ax.axhline(target[0], color="red", lw=0.8, label=target[1])
+    ax.legend(**(legend or {"fontsize": 8}))
+    return _save(fig, file)
+
+
 def plots(by_mode: dict[str, list[dict]]) -> list[tuple[str, str]]:
-    made = []
-    fig, ax = _axes("Index time", "seconds")
-    for m, rs in by_mode.items():
-        xs = [_sections(r) for r in rs]
-        ax.plot(xs, [r["index_cold"]["seconds"] for r in rs], STYLE[m], label=f"{m}: cold")
-        ax.plot(xs, [r["index_incremental"]["seconds"] for r in rs], STYLE[m], alpha=0.5,
-                label=f"{m}: 1% of files changed")
-    ax.legend(fontsize=8)
-    made.append(("Index time, cold and incremental", _save(fig, "index_time.png")))
-
-    fig, ax = _axes("Time outside embedding (cold index)", "share of index time", log=False)
-    for m, rs in by_mode.items():
-        ax.plot([_sections(r) for r in rs], [r["index_cold"]["outside_embedding_share"] for r in rs], STYLE[m],
-                label=m)
-    ax.axhline(0.2, color="red", lw=0.8, label="target 20%")
-    ax.legend(fontsize=8)
-    made.append(("Share of indexing time spent outside the embedder", _save(fig, "outside_embedding.png")))
-
-    fig, ax = _axes("Index size on disk", "MB")
-    for m, rs in by_mode.items():
-        ax.plot([_sections(r) for r in rs], [sum(r["disk_mb"].values()) for r in rs], STYLE[m], label=m)
-    ax.legend(fontsize=8)
-    made.append(("Index size on disk", _save(fig, "disk.png")))
-
-    fig, ax = _axes("Peak memory (RSS)", "MB")
-    for m, rs in by_mode.items():
-        xs = [_sections(r) for r in rs]
-        ax.plot(xs, [r["index_cold"]["peak_rss_mb"] for r in rs], STYLE[m], label=f"{m}: plans index")
-        ax.plot(xs, [r["serve"]["peak_rss_mb"] for r in rs], STYLE[m], alpha=0.5, label=f"{m}: plans serve")
-    ax.axhline(1536, color="red", lw=0.8, label="serve target at x1000 (1.5 GB)")
-    ax.legend(fontsize=8)
-    made.append(("Peak resident memory of indexing and serving", _save(fig, "memory.png")))
-
-    fig, ax = _axes("Warm ask latency over HTTP", "ms")
-    for m, rs in by_mode.items():
-        xs = [_sections(r) for r in rs]
-        for p, alpha in (("p50_ms", 1.0), ("p95_ms", 0.6), ("p99_ms", 0.3)):
-            ax.plot(xs, [r["serve"]["warm"]["overall"][p] for r in rs], STYLE[m], alpha=alpha,
-                    label=f"{m} {p[:3]}")
-    ax.axhline(300, color="red", lw=0.8, label="p95 target at x1000")
-    ax.legend(fontsize=7, ncol=2)
-    made.append(("Warm ask latency, all question kinds", _save(fig, "latency.png")))
+    latency = [(lambda r, p=p: r["serve"]["warm"]["overall"][p], f" {p[:3]}", alpha)
+               for p, alpha in (("p50_ms", 1.0), ("p95_ms", 0.6), ("p99_ms", 0.3))]
+    made = [
+        ("Index time, cold and incremental",
+         _figure(by_mode, "Index time", "seconds",
+                 [(lambda r: r["index_cold"]["seconds"], ": cold", 1.0),
+                  (lambda r: r["index_incremental"]["seconds"], ": 1% of files changed", 0.5)], "index_time.png")),
+        ("Share of indexing time spent outside the embedder",
+         _figure(by_mode, "Time outside embedding (cold index)", "share of index time",
+                 [(lambda r: r["index_cold"]["outside_embedding_share"], "", 1.0)], "outside_embedding.png",
+                 target=(0.2, "target 20%"), log=False)),
+        ("Index size on disk",
+         _figure(by_mode, "Index size on disk", "MB", [(lambda r: sum(r["disk_mb"].values()), "", 1.0)],
+                 "disk.png")),
+        ("Peak resident memory of indexing and serving",
+         _figure(by_mode, "Peak memory (RSS)", "MB",
+                 [(lambda r: r["index_cold"]["peak_rss_mb"], ": plans index", 1.0),
+                  (lambda r: r["serve"]["peak_rss_mb"], ": plans serve", 0.5)], "memory.png",
+                 target=(1536, "serve target at x1000 (1.5 GB)"))),
+        ("Warm ask latency, all question kinds",
+         _figure(by_mode, "Warm ask latency over HTTP", "ms", latency, "latency.png",
+                 target=(300, "p95 target at x1000"), legend={"fontsize": 7, "ncol": 2})),
+    ]
 
     rs = by_mode.get("embedded", [])
     if rs:
@@ -115,14 +110,11 @@ def plots(by_mode: dict[str, list[dict]]) -> list[tuple[str, str]]:
         ax.legend(fontsize=7, ncol=2)
         made.append(("Warm ask p95 per question kind", _save(fig, "latency_by_kind.png")))
 
-    fig, ax = _axes("Cold start", "seconds", log=False)
-    for m, rs in by_mode.items():
-        xs = [_sections(r) for r in rs]
-        ax.plot(xs, [r["cold_ask"]["median_s"] for r in rs], STYLE[m], label=f"{m}: plans ask to answer")
-        ax.plot(xs, [r["serve"]["ready_s"] for r in rs], STYLE[m], alpha=0.5, label=f"{m}: plans serve to ready")
-    ax.axhline(4, color="red", lw=0.8, label="target for plans ask at x1 (4 s)")
-    ax.legend(fontsize=8)
-    made.append(("Cold start of plans ask and plans serve", _save(fig, "cold_start.png")))
+    made.append(("Cold start of plans ask and plans serve",
+                 _figure(by_mode, "Cold start", "seconds",
+                         [(lambda r: r["cold_ask"]["median_s"], ": plans ask to answer", 1.0),
+                          (lambda r: r["serve"]["ready_s"], ": plans serve to ready", 0.5)], "cold_start.png",
+                         target=(4, "target for plans ask at x1 (4 s)"), log=False)))
     return made
 
 
