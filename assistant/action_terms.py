@@ -46,8 +46,8 @@ class ActionTerms:
 
     def relevant(self, positions: list[int], terms: list[str], weight: Callable[[str], float],
                  credit: Callable[[str], float], exact: Callable[[Action], float], floor: float,
-                 share: float) -> tuple[list[tuple[float, Action]], float]:
-        """The (score, action) pairs among ``positions`` scoring at least ``max(floor, share × best)``,
+                 share: float) -> tuple[list[tuple[float, int]], float]:
+        """The (score, position) pairs among ``positions`` scoring at least ``max(floor, share × best)``,
         in position order, and the best score; equal to scoring every one of them with ``exact``.
 
         ``weight(term)`` is a term's weight; ``credit(term)`` the most of it ``exact`` can give an
@@ -79,4 +79,4 @@ class ActionTerms:
         scored = [(exact(self.actions[i]), i) for i in sorted(candidates.tolist())]
         best = max((s for s, _ in scored), default=0.0)
         keep = max(floor, share * best)
-        return [(s, self.actions[i]) for s, i in scored if s >= keep], best
+        return [(s, i) for s, i in scored if s >= keep], best

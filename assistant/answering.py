@@ -54,7 +54,7 @@ class Answerer:
     def __init__(self, assistant: Any) -> None:
         self.a = assistant
         # every driver as the plans write it, for "what does X lead?" questions
-        self.driver_names = sorted({d for x in assistant.actions for d in x.drivers if len(d) <= 60})
+        self.driver_names = assistant.action_index.driver_names()
         self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
         self.periods = plan_horizons(assistant.records)

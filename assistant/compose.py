@@ -118,7 +118,7 @@ def render_unit(text: str, section: Section, cites: Citations) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _timeline_dates(text: str) -> tuple[DateRange, ...]:
+def timeline_dates(text: str) -> tuple[DateRange, ...]:
     """A timeline cell's date mentions, parsed once per distinct text."""
     return tuple(parse_timeline(text).dates)
 
@@ -128,7 +128,7 @@ def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange |
     dates of its own recurs within its plan's ``period``)."""
     lo, hi = window
     out = []
-    for r in _timeline_dates(a.timeline) if a.timeline else ():
+    for r in timeline_dates(a.timeline) if a.timeline else ():
         start, end = r.start or r.end, r.end or r.start
         if start and end and start <= hi and end >= lo:
             out.append(r)

@@ -18,7 +18,6 @@ from assistant.evidence import MONTHS, Lexicon
 from assistant.models import Answer
 from assistant.retrieve import Hit
 from assistant.route import Reading
-from indexer.models import Action
 from indexer.records import due_date
 
 TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days", "day", "due", "deadline",
@@ -50,22 +49,21 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     a = ans.a
     topic = _topic(q.terms)
     plan_ids = {p.id for p in q.plans}
-    positions = [i for i, x in enumerate(a.actions) if not plan_ids or x.plan in plan_ids]
-    pool = [a.actions[i] for i in positions]
-    relevant = pool
+    index = a.action_index
+    pool = index.positions(plan_ids)
+    relevant = pool  # positions of the actions the answer may name
     if topic:  # the actions about the topic: the best ones and those close to them
         pairs, best = a.action_terms.relevant(
-            positions, topic, weight=a.lexicon.idf,
+            pool, topic, weight=a.lexicon.idf,
             credit=lambda t: Lexicon.credit_without_stem(t, q.aliases),
             exact=lambda x: a.lexicon.coverage(topic, action_text(x), "", q.aliases), floor=RELEVANT, share=0.6)
         if best < RELEVANT:
             return None
-        relevant = [x for _, x in pairs]
+        relevant = [i for _, i in pairs]
     cites = Citations(a.records)
     lines = []
     if OVERDUE.search(q.question) and not reading.window:
-        late = sorted((x for x in relevant if x.end and x.end < as_of and x.status not in ("done", "permanent")),
-                      key=lambda x: x.end)
+        late = sorted((a.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end)
         if not late:
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
                           refused=False, route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
@@ -83,7 +81,9 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         lo, hi = reading.window
         found = []
         ending = bool(ENDING.search(q.question))
-        for x in relevant:
+        # only the actions that can fall in the window are looked at closely (the checks below decide)
+        near = index.ending_in(relevant, lo, hi) if ending else index.in_window(relevant, lo, hi)
+        for x in (a.actions[i] for i in near):
             if ending:  # "which actions end within …": the end date itself must fall in the window
                 if x.end and lo <= x.end <= hi:
                     found.append((False, x.end, x))
@@ -106,7 +106,8 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         head = (f"{verb} {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), "
                 f"as of {as_of.isoformat()}{extra}:")
     else:
-        upcoming = sorted(((d, x) for x in relevant if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
+        maybe = (a.actions[i] for i in index.may_fall_due(relevant, as_of))
+        upcoming = sorted(((d, x) for x in maybe if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
                           key=lambda f: f[0])
         if not upcoming:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
@@ -121,11 +122,12 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
-def nothing_due(ans: Any, reading: Reading, pool: list[Action], as_of: date, hits: list[Hit]) -> Answer:
-    """Nothing is near: say so, and name the latest deadlines instead of answering with nothing."""
+def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer:
+    """Nothing is near: say so, and name the latest deadlines (of the actions at ``pool``, positions
+    in ``a.actions``) instead of answering with nothing."""
     a = ans.a
     cites = Citations(a.records)
-    latest = sorted((x for x in pool if x.end), key=lambda x: x.end, reverse=True)[:3]
+    latest = [a.actions[i] for i in a.action_index.latest_ending(pool, 3)]
     when = reading.window_text or "after that date"
     lines = [f"Nothing in the plans falls due {when} (as of {as_of.isoformat()})."]
     if latest:

@@ -14,12 +14,14 @@ from datetime import date
 from typing import Any
 
 from assistant.compose import Citations, render_action
+from assistant.evidence import Lexicon
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.route import Reading
 from indexer.models import Action
 
 SHOW = 8  # actions listed in full; the rest are counted
+TOPIC_COVERAGE = 0.34  # a listed action must cover this much of the question's other words
 _NUMBER = re.compile(r"(?<![\w.])(?:action|measure|item|number|no\.?)?\s*([A-H]\.\d{1,2}|[IVX]{1,4}\.\d{1,2}|"
                      r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]|\.\d)", re.I)
 _SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?funded|without funding|"
@@ -44,9 +46,7 @@ def numbered_actions(a: Any, question: str, plan_ids: set[str]) -> list[Action]:
         num = m.group(1).upper().rstrip(".")
         if re.fullmatch(r"\d{1,2}\.\d{1,2}", num) and int(num.split(".")[0]) > 31:
             continue
-        for x in a.actions:
-            if (not plan_ids or x.plan in plan_ids) and x.number.upper().rstrip(".") in (num, num + "A"):
-                found.append(x)
+        found += [a.actions[i] for i in a.action_index.numbered((num, num + "A"), plan_ids)]
     return list(dict.fromkeys(found))
 
 
@@ -68,20 +68,25 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
         return _render(ans, by_number, "", as_of, reading, q)
     if not _LIST.search(q.question):
         return None
-    pool = [x for x in a.actions if not plan_ids or x.plan in plan_ids]
     topic = [t for t in q.terms if t not in FILLER]
     status = funding_wanted(q.question) if reading.asks_funding or reading.route == "funding" else None
     driver = _driver_named(ans.driver_names, q.question, ans.driver_table) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
+    index = a.action_index
+    wanted = [index.driven_by(driver) if driver else None, index.with_status(status) if status else None]
+    if plan_ids:
+        wanted.append(set(index.positions(plan_ids)))
+    pool = sorted(set.intersection(*sorted((w for w in wanted if w is not None), key=len)))
     if driver:
-        pool = [x for x in pool if any(driver.lower() in d.lower() for d in x.drivers)]
         topic = [t for t in topic if t not in driver.lower().split()]
-    if status:
-        pool = [x for x in pool if x.funding_status == status]
-    if topic:
-        scored = [(a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text}", "", q.aliases), x) for x in pool]
-        pool = [x for s, x in scored if s >= 0.34]
+    if topic:  # the same cut as scoring every one: a.lexicon.coverage(...) >= TOPIC_COVERAGE
+        pairs, _ = a.action_terms.relevant(
+            pool, topic, weight=a.lexicon.idf, credit=lambda t: Lexicon.credit_without_stem(t, q.aliases),
+            exact=lambda x: a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text}", "", q.aliases),
+            floor=TOPIC_COVERAGE, share=0.0)
+        pool = [i for _, i in pairs]
+    pool = [a.actions[i] for i in pool]
     phrase = {"seeking": "still seeking funding", "negotiating": "with funding being negotiated",
               "available": "with funding available"}
     what = " and ".join(filter(None, [f"driven or co-driven by {driver}" if driver else "",

@@ -19,6 +19,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from assistant.acronyms import Acronyms
+from assistant.action_index import ActionIndex
 from assistant.action_terms import ActionTerms
 from assistant.answering import Answerer
 from assistant.compose import cite_only_what_is_shown
@@ -59,6 +60,7 @@ class Assistant:
         self.plans: list[Plan] = self.records.plans()
         self.actions: list[Action] = self.records.actions()
         self.acronyms = Acronyms.from_index(self.records)
+        self.action_index = ActionIndex(self.actions)
         self.action_terms = ActionTerms(self.actions)
         self.plan_names = PlanNames(self.plans)
         # the actions a section belongs to, read from the index, the recently used ones kept

@@ -51,7 +51,7 @@ def test_same_actions_as_a_full_scan(bot):
                               exact=lambda x, t=topic, a=aliases: bot.lexicon.coverage(t, action_text(x), "", a),
                               floor=FLOOR, share=SHARE)
         slow = full_scan(bot.lexicon, bot.actions, positions, topic, aliases)
-        assert [x.id for _, x in fast[0]] == [x.id for _, x in slow[0]], topic
+        assert [bot.actions[i].id for _, i in fast[0]] == [x.id for _, x in slow[0]], topic
         if slow[1] >= FLOOR:
             assert fast[1] == pytest.approx(slow[1])
         else:

@@ -1,0 +1,165 @@
+"""Lookups over the action records, so a question touches the actions it can be about instead of
+scanning every action of the corpus.
+
+Listing and deadline questions used to go through every action in Python: by number, by driver,
+by funding status, by plan, and every timeline against a window. With a few hundred actions that
+is nothing; with 180,000 (the ×1000 benchmark corpus) it cost hundreds of milliseconds a
+question. :class:`ActionIndex` keeps positions (into ``actions``, which is in plan order) per
+plan, number, funding status and driver, and NumPy arrays of each action's dates, so a filter is
+a dictionary lookup or a vector comparison. Every filter here is exact or a superset of what the
+answer keeps (the exact test still runs on what is left): ``tests/test_action_index.py`` checks
+the answers are the ones a full scan gives.
+
+Example::
+
+    index = ActionIndex(records.actions())
+    index.numbered("3.2", plan_ids={"wb-plan"})        # positions of the actions numbered 3.2
+    index.in_window(index.positions(None), lo, hi)     # those whose timeline can fall in a window
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from indexer.models import Action
+
+NONE = -1  # a missing date, as a day number
+
+
+def number_key(number: str) -> str:
+    """How an action number is compared: upper case, no trailing dot ("ii.3." -> "II.3")."""
+    return number.upper().rstrip(".")
+
+
+class ActionIndex:
+    """Positions of the actions by plan, number, funding status and driver; dates as arrays."""
+
+    def __init__(self, actions: list[Action]) -> None:
+        self.actions = actions
+        self.by_plan: dict[str, list[int]] = {}
+        self.by_number: dict[str, list[int]] = {}
+        self.by_status: dict[str, set[int]] = {}
+        self.by_driver: dict[str, list[int]] = {}
+        for i, x in enumerate(actions):
+            self.by_plan.setdefault(x.plan, []).append(i)
+            if x.number:
+                self.by_number.setdefault(number_key(x.number), []).append(i)
+            self.by_status.setdefault(x.funding_status, set()).add(i)
+            for d in dict.fromkeys(x.drivers):
+                self.by_driver.setdefault(d, []).append(i)
+        self._dates: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    # -- who, what, which plan ------------------------------------------------------------------
+    def positions(self, plan_ids: Iterable[str] | None) -> list[int]:
+        """Every action of the plans (all plans when none are named), in index order."""
+        plan_ids = set(plan_ids or ())
+        if not plan_ids:
+            return list(range(len(self.actions)))
+        return sorted(i for p in plan_ids for i in self.by_plan.get(p, ()))
+
+    def numbered(self, keys: Iterable[str], plan_ids: Iterable[str] | None) -> list[int]:
+        """The actions whose number is one of ``keys`` (compared by :func:`number_key`), in index order."""
+        plans = set(plan_ids or ())
+        found = {i for k in keys for i in self.by_number.get(number_key(k), ())}
+        return sorted(i for i in found if not plans or self.actions[i].plan in plans)
+
+    def driver_names(self, longest: int = 60) -> list[str]:
+        """Every driver as the plans write it (names longer than ``longest`` are sentences), sorted."""
+        return sorted(d for d in self.by_driver if len(d) <= longest)
+
+    def driven_by(self, name: str) -> set[int]:
+        """The actions one of whose drivers contains ``name`` (case-insensitive)."""
+        needle = name.lower()
+        return {i for d, pos in self.by_driver.items() if needle in d.lower() for i in pos}
+
+    def with_status(self, status: str) -> set[int]:
+        return self.by_status.get(status, set())
+
+    # -- when -----------------------------------------------------------------------------------
+    def dates(self) -> dict[str, Any]:
+        """Day numbers per action (NumPy arrays, built on first use): ``start``, ``end`` (NONE when
+        missing), ``mention_lo``/``mention_hi`` (the span of its timeline's dated mentions),
+        ``recurs`` (a mention recurs), ``permanent``, ``recurrence`` (the record recurs) and
+        ``closed`` (done or permanent)."""
+        with self._lock:
+            if self._dates is None:
+                import numpy as np
+
+                from assistant.compose import timeline_dates
+
+                n = len(self.actions)
+                start = np.full(n, NONE, dtype=np.int64)
+                end = np.full(n, NONE, dtype=np.int64)
+                lo = np.full(n, NONE, dtype=np.int64)
+                hi = np.full(n, NONE, dtype=np.int64)
+                recurs = np.zeros(n, dtype=bool)
+                recurrence = np.zeros(n, dtype=bool)
+                permanent = np.zeros(n, dtype=bool)
+                closed = np.zeros(n, dtype=bool)
+                for i, x in enumerate(self.actions):
+                    if x.start:
+                        start[i] = x.start.toordinal()
+                    if x.end:
+                        end[i] = x.end.toordinal()
+                    recurrence[i] = bool(x.recurrence)
+                    permanent[i] = x.status == "permanent"
+                    closed[i] = x.status in ("done", "permanent")
+                    spans = []
+                    for r in timeline_dates(x.timeline) if x.timeline else ():
+                        recurs[i] |= bool(r.recurrence)
+                        a, b = r.start or r.end, r.end or r.start
+                        if a and b:
+                            spans.append((a.toordinal(), b.toordinal()))
+                    if spans:
+                        lo[i] = min(a for a, _ in spans)
+                        hi[i] = max(b for _, b in spans)
+                self._dates = {"start": start, "end": end, "mention_lo": lo, "mention_hi": hi, "recurs": recurs,
+                               "recurrence": recurrence, "permanent": permanent, "closed": closed}
+        return self._dates
+
+    def _select(self, positions: list[int], mask: Any) -> list[int]:
+        import numpy as np
+
+        idx = np.asarray(positions, dtype=np.int64)
+        return idx[mask[idx]].tolist() if len(idx) else []
+
+    def in_window(self, positions: list[int], lo: date, hi: date) -> list[int]:
+        """Those of ``positions`` whose timeline can have a mention in [lo, hi]: a dated mention
+        overlapping it, or a recurrence (a superset of what ``mentions_in_window`` finds)."""
+        d = self.dates()
+        overlap = (d["mention_lo"] != NONE) & (d["mention_lo"] <= hi.toordinal()) & (d["mention_hi"] >= lo.toordinal())
+        return self._select(positions, overlap | d["recurs"])
+
+    def ending_in(self, positions: list[int], lo: date, hi: date) -> list[int]:
+        """Those of ``positions`` whose end date is in [lo, hi]."""
+        d = self.dates()
+        return self._select(positions, (d["end"] >= lo.toordinal()) & (d["end"] <= hi.toordinal()))
+
+    def may_fall_due(self, positions: list[int], as_of: date) -> list[int]:
+        """Those of ``positions`` that ``due_date`` can find due on or after ``as_of``: not
+        permanent, and recurring, ending then or later, or (with no end) starting then or later."""
+        d = self.dates()
+        day = as_of.toordinal()
+        due = d["recurrence"] | (d["end"] >= day) | ((d["end"] == NONE) & (d["start"] >= day))
+        return self._select(positions, due & ~d["permanent"])
+
+    def overdue(self, positions: list[int], as_of: date) -> list[int]:
+        """Those of ``positions`` past their end date on ``as_of`` and not done or permanent."""
+        d = self.dates()
+        return self._select(positions, (d["end"] != NONE) & (d["end"] < as_of.toordinal()) & ~d["closed"])
+
+    def latest_ending(self, positions: list[int], n: int) -> list[int]:
+        """The ``n`` of ``positions`` with the latest end dates, latest first (ties in index order)."""
+        import numpy as np
+
+        d = self.dates()
+        idx = np.asarray(positions, dtype=np.int64)
+        idx = idx[d["end"][idx] != NONE] if len(idx) else idx
+        if not len(idx):
+            return []
+        order = np.argsort(-d["end"][idx], kind="stable")[:n]
+        return idx[order].tolist()

@@ -1,0 +1,91 @@
+"""The action lookups give what a scan of every action gives (or, for the date prefilters, a
+superset of what the exact check keeps), on a synthetic corpus in all five plan shapes."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from assistant.action_index import ActionIndex, number_key
+from assistant.compose import mentions_in_window
+from assistant.service import Assistant
+from bench.synth import generate
+from indexer.embed import FakeEmbedder
+from indexer.pipeline import run_index
+from indexer.records import due_date
+from tests.conftest import make_settings
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    base = tmp_path_factory.mktemp("action-index")
+    generate(base / "corpus", 3, seed=23)
+    settings = make_settings(base / "corpus", base / "data")
+    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    return Assistant(settings, embedder=FakeEmbedder())
+
+
+def days(rng: random.Random) -> date:
+    return date(2008, 1, 1) + timedelta(days=rng.randint(0, 365 * 20))
+
+
+def test_numbers_drivers_statuses_and_plans(bot):
+    index: ActionIndex = bot.action_index
+    xs = bot.actions
+    plans = sorted({x.plan for x in xs})
+    assert index.positions(None) == list(range(len(xs)))
+    assert index.positions({plans[1]}) == [i for i, x in enumerate(xs) if x.plan == plans[1]]
+    numbers = sorted({x.number for x in xs if x.number})
+    assert len(numbers) > 20
+    for k, num in enumerate(numbers):
+        scope = {plans[k % len(plans)]} if k % 2 else set()
+        want = [i for i, x in enumerate(xs) if number_key(x.number) in (number_key(num), number_key(num) + "A")
+                and (not scope or x.plan in scope)]
+        assert index.numbered((num, num + "A"), scope) == want
+        assert index.numbered((num.lower() + ".",), scope) == [i for i in want if number_key(xs[i].number)
+                                                               == number_key(num)]
+    drivers = index.driver_names()
+    assert drivers == sorted({d for x in xs for d in x.drivers if len(d) <= 60})
+    for name in drivers[:30] + ["police", "Ministry", "zzz"]:
+        assert index.driven_by(name) == {i for i, x in enumerate(xs)
+                                         if any(name.lower() in d.lower() for d in x.drivers)}
+    for status in ("available", "seeking", "negotiating", "unknown"):
+        assert index.with_status(status) == {i for i, x in enumerate(xs) if x.funding_status == status}
+
+
+def test_date_filters_keep_everything_the_exact_checks_keep(bot):
+    index: ActionIndex = bot.action_index
+    xs = bot.actions
+    periods = bot.answerer.periods
+    rng = random.Random(7)
+    everything = index.positions(None)
+    assert index.dates()["mention_lo"].max() > 0  # the corpus has dated timelines
+    seen_window = seen_due = 0
+    for _ in range(60):
+        lo = days(rng)
+        hi = lo + timedelta(days=rng.choice((30, 60, 90, 365)))
+        pool = everything if rng.random() < 0.5 else index.positions({rng.choice(xs).plan})
+        in_window = [i for i in pool if mentions_in_window(xs[i], (lo, hi), periods.get(xs[i].plan))]
+        near = index.in_window(pool, lo, hi)
+        assert set(in_window) <= set(near) and near == sorted(near)
+        seen_window += len(in_window)
+        assert index.ending_in(pool, lo, hi) == [i for i in pool if xs[i].end and lo <= xs[i].end <= hi]
+        due = [i for i in pool if due_date(xs[i], lo, periods.get(xs[i].plan))]
+        may = index.may_fall_due(pool, lo)
+        assert set(due) <= set(may)
+        seen_due += len(due)
+        assert index.overdue(pool, lo) == [i for i in pool if xs[i].end and xs[i].end < lo
+                                           and xs[i].status not in ("done", "permanent")]
+        latest = sorted((i for i in pool if xs[i].end), key=lambda i: xs[i].end, reverse=True)[:3]
+        assert index.latest_ending(pool, 3) == latest
+    assert seen_window > 0 and seen_due > 0  # the windows did catch something
+
+
+def test_empty_pools(bot):
+    index: ActionIndex = bot.action_index
+    d = date(2020, 1, 1)
+    assert index.in_window([], d, d) == [] and index.may_fall_due([], d) == []
+    assert index.latest_ending([], 3) == [] and index.numbered(("9.99",), None) == []
+    assert index.positions({"no-such-plan"}) == []
