@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections import Counter
 from datetime import date
 from functools import lru_cache
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS lexicon (stem TEXT PRIMARY KEY, df INT);
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
 _PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms")
 SECTION_CACHE = 4096
+RANGED_PLANS = 8  # a full-text search within up to this many plans runs plan by plan
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -74,6 +76,8 @@ class RecordStore:
                 f"The index at {self.path} is corrupt or unreadable ({exc}); run `plans index`."
             ) from exc
         self._plans: dict[str, Plan] | None = None
+        self._fts_ranges: dict[str, tuple[int, int]] | None = None
+        self._lock = threading.Lock()
         # one section by id, the recently used ones kept in memory
         self.section = lru_cache(maxsize=SECTION_CACHE)(self._read_section)
 
@@ -239,10 +243,39 @@ class RecordStore:
         sql = (f"SELECT section_id, bm25(sections_fts) AS score FROM sections_fts WHERE {where} "
                "ORDER BY score LIMIT ?")
         try:
-            rows = self.db.execute(sql, (*args, k)).fetchall()
+            ranges = self.fts_ranges() if plan_ids and len(plan_ids) <= RANGED_PLANS else {}
+            if plan_ids and all(p in ranges for p in plan_ids):
+                # each plan's rows are one run of rowids: FTS5 seeks into it instead of scoring
+                # every match in the corpus; the best k of each plan, merged, are the best k of all
+                rows = []
+                for p in plan_ids:
+                    lo, hi = ranges[p]
+                    rows += self.db.execute(sql.replace(" WHERE ", " WHERE rowid BETWEEN ? AND ? AND ", 1),
+                                            (lo, hi, *args, k)).fetchall()
+                rows = sorted(rows, key=lambda r: r["score"])[:k]
+            else:
+                rows = self.db.execute(sql, (*args, k)).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"Full-text search failed: {exc}") from exc
         return [(r["section_id"], -r["score"]) for r in rows]
+
+    def fts_ranges(self) -> dict[str, tuple[int, int]]:
+        """plan id -> (first, last) rowid of its full-text rows, for the plans whose rows are one
+        unbroken run (a file's sections are written in one statement, so all of them are);
+        read once per store."""
+        with self._lock:
+            if self._fts_ranges is None:
+                rows = self.db.execute("SELECT plan_id, MIN(rowid), MAX(rowid), COUNT(*) FROM sections_fts "
+                                       "GROUP BY plan_id").fetchall()
+                self._fts_ranges = {r[0]: (r[1], r[2]) for r in rows if r[2] - r[1] + 1 == r[3]}
+        return self._fts_ranges
+
+    def embed_texts(self, plan_ids: list[str]) -> list[tuple[str, str, str, str]]:
+        """(section id, plan id, file, embed text) of every section of the plans."""
+        marks = ",".join("?" * len(plan_ids))
+        return [tuple(r) for r in self.db.execute(
+            f"SELECT id, plan_id, file, embed_text FROM sections WHERE plan_id IN ({marks}) ORDER BY plan_id, ordinal",
+            list(plan_ids))]
 
 
 def action_spans(sections: list[Section], actions: list[Action]) -> list[tuple[str, str]]:

@@ -195,30 +195,60 @@ class VectorStore:
             raise StoreError(f"The vector store cannot be reached: {exc}") from exc
 
     def query(self, text: str, k: int = 20, plan_ids: list[str] | None = None,
-              embedding: list[float] | None = None) -> list[tuple[str, float]]:
-        """Dense search: (section_id, cosine similarity), best first, one entry per section."""
+              embedding: list[float] | None = None, passage_ids: list[str] | None = None,
+              ) -> list[tuple[str, float]]:
+        """Dense search: (section_id, cosine similarity), best first, one entry per section.
+
+        With ``passage_ids`` (a few plans' passages), those vectors are fetched by id and every one
+        is scored: exact, and far cheaper than the collection's metadata filter on a large corpus."""
         vec = embedding if embedding is not None else self._embed_query(text)
+        if passage_ids is not None:
+            return self._query_among(vec, k, passage_ids)
         where = None
         if plan_ids:
             where = {"plan_id": plan_ids[0]} if len(plan_ids) == 1 else {"plan_id": {"$in": plan_ids}}
-        try:
+        try:  # the section is in the passage's id: no metadata to read back
             res = self.collection.query(query_embeddings=[vec], n_results=max(1, k * 3),
-                                        where=where, include=["metadatas", "distances"])
+                                        where=where, include=["distances"])
         except Exception as exc:
             raise StoreError(f"The vector store cannot be reached: {exc}") from exc
-        best: dict[str, float] = {}
-        for meta, dist in zip(res["metadatas"][0], res["distances"][0]):
-            sid = meta["section_id"]
-            sim = 1.0 - float(dist)
-            if sim > best.get(sid, -2.0):
-                best[sid] = sim
-        return sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        return _best_per_section(res["ids"][0], [1.0 - float(d) for d in res["distances"][0]], k)
+
+    def _query_among(self, vec: list[float], k: int, passage_ids: list[str]) -> list[tuple[str, float]]:
+        import numpy as np
+
+        if not passage_ids:
+            return []
+        try:
+            got = self.collection.get(ids=passage_ids, include=["embeddings"])
+        except Exception as exc:
+            raise StoreError(f"The vector store cannot be reached: {exc}") from exc
+        if not len(got["ids"]):
+            return []
+        mat = np.asarray(got["embeddings"], dtype=np.float32)
+        q = np.asarray(vec, dtype=np.float32)
+        sims = mat @ q / np.maximum(np.linalg.norm(mat, axis=1) * np.linalg.norm(q), 1e-12)
+        return _best_per_section(got["ids"], sims.tolist(), k)
 
     def drop(self) -> None:
         try:
             self.client.delete_collection(self.name)
         except Exception as exc:  # pragma: no cover - best effort clean-up
             log.warning("Could not delete collection %s: %s", self.name, exc)
+
+
+def section_of(passage_id: str) -> str:
+    """The section a passage was cut from (its id is ``<section id>#<window>``)."""
+    return passage_id.rsplit("#", 1)[0]
+
+
+def _best_per_section(ids: list[str], sims: list[float], k: int) -> list[tuple[str, float]]:
+    best: dict[str, float] = {}
+    for pid, sim in zip(ids, sims):
+        sid = section_of(pid)
+        if sim > best.get(sid, -2.0):
+            best[sid] = sim
+    return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
 
 def collection_name(settings: Any, generation: str) -> str:
