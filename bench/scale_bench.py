@@ -289,13 +289,24 @@ def cold_ask(corpus: Path, data: Path, chroma_url: str, question: str, runs: int
             "all_s": [round(x, 2) for x in to_answer]}
 
 
-def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None) -> dict:
+def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None,
+            earlier: dict | None = None) -> dict:
+    """One scale in one mode. ``--phase index`` builds and keeps the index (cold, then incremental);
+    ``--phase serve`` measures serving on the kept index, keeping the index figures already written;
+    ``--phase all`` (the default) does both and removes the index unless ``--keep``."""
     from bench import synth
 
     work = Path(args.work)
     src = work / f"x{scale:g}" / "corpus"
     manifest_path = work / f"x{scale:g}" / "manifest.json"
-    if not manifest_path.exists():
+    run_dir = work / f"x{scale:g}-{mode}"
+    corpus, data = run_dir / "corpus", run_dir / "data"
+    if args.phase == "serve":
+        if not data.exists() or not manifest_path.exists():
+            raise SystemExit(f"no kept index at {run_dir}: run with --phase index first")
+        if not earlier or "index_cold" not in earlier:
+            raise SystemExit(f"{args.out} holds no index figures for x{scale:g} {mode}")
+    elif not manifest_path.exists():
         t0 = time.perf_counter()
         shutil.rmtree(src, ignore_errors=True)
         manifest = synth.generate(src, scale, seed=args.seed)
@@ -303,11 +314,10 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
         print(f"  generated ×{scale:g} in {time.perf_counter() - t0:.1f} s", flush=True)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     questions = synth.questions(manifest, per_route=args.per_route, seed=args.seed)
-    run_dir = work / f"x{scale:g}-{mode}"
-    shutil.rmtree(run_dir, ignore_errors=True)
-    run_dir.mkdir(parents=True)
-    corpus, data = run_dir / "corpus", run_dir / "data"
-    shutil.copytree(src, corpus)  # the incremental run changes files: never the generated originals
+    if args.phase != "serve":
+        shutil.rmtree(run_dir, ignore_errors=True)
+        run_dir.mkdir(parents=True)
+        shutil.copytree(src, corpus)  # the incremental run changes files: never the generated originals
     files = sorted(p for p in corpus.iterdir() if p.is_file())
     corpus_mb = sum(p.stat().st_size for p in files) / 1e6
     embed = "model" if scale <= args.real_up_to else "bank"
@@ -315,30 +325,38 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
     chroma_url = ""
     result: dict = {"scale": scale, "mode": mode, "embedding": embed, "files": len(files),
                     "corpus_mb": round(corpus_mb, 1), "questions": len(questions)}
+    if args.phase == "serve":
+        result |= {k: earlier[k] for k in ("index_cold", "index_incremental", "disk_mb", "index_measured")
+                   if k in earlier}
     try:
         if mode == "server":
             chroma, chroma_url = start_chroma(run_dir / "chroma", run_dir / "chroma.log")
-        print(f"  ×{scale:g} {mode}: cold index of {len(files)} files ({corpus_mb:.0f} MB), {embed} embeddings",
-              flush=True)
-        result["index_cold"] = index_once(corpus, data, chroma_url, embed, bank)
-        print(f"    {json.dumps(result['index_cold'])}", flush=True)
-        changed = synth.mutate(corpus, 0.01, seed=args.seed)
-        result["index_incremental"] = index_once(corpus, data, chroma_url, embed, bank)
-        result["index_incremental"]["changed_files"] = len(changed)
-        print(f"    incremental ({len(changed)} files): {json.dumps(result['index_incremental'])}", flush=True)
-        result["disk_mb"] = {"data_dir": round(dir_size_mb(data), 1)}
-        if chroma:
-            result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
-        result["serve"] = serve_and_ask(corpus, data, chroma_url, questions, args.repeat, args.ready_timeout)
-        print(f"    serve: {json.dumps({k: v for k, v in result['serve'].items() if k != 'routes'})}", flush=True)
-        by_number = next((q["question"] for q in questions if q["kind"] == "by_number"), questions[0]["question"])
-        result["cold_ask"] = cold_ask(corpus, data, chroma_url, by_number, args.cold)
-        print(f"    cold ask: {result['cold_ask']}", flush=True)
+        if args.phase != "serve":
+            print(f"  ×{scale:g} {mode}: cold index of {len(files)} files ({corpus_mb:.0f} MB), {embed} embeddings",
+                  flush=True)
+            result["index_cold"] = index_once(corpus, data, chroma_url, embed, bank)
+            print(f"    {json.dumps(result['index_cold'])}", flush=True)
+            changed = synth.mutate(corpus, 0.01, seed=args.seed)
+            result["index_incremental"] = index_once(corpus, data, chroma_url, embed, bank)
+            result["index_incremental"]["changed_files"] = len(changed)
+            print(f"    incremental ({len(changed)} files): {json.dumps(result['index_incremental'])}", flush=True)
+            result["disk_mb"] = {"data_dir": round(dir_size_mb(data), 1)}
+            if chroma:
+                result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
+            result["index_measured"] = time.strftime("%Y-%m-%d %H:%M")
+        if args.phase != "index":
+            result["serve"] = serve_and_ask(corpus, data, chroma_url, questions, args.repeat, args.ready_timeout)
+            print(f"    serve: {json.dumps({k: v for k, v in result['serve'].items() if k != 'routes'})}",
+                  flush=True)
+            by_number = next((q["question"] for q in questions if q["kind"] == "by_number"),
+                             questions[0]["question"])
+            result["cold_ask"] = cold_ask(corpus, data, chroma_url, by_number, args.cold)
+            print(f"    cold ask: {result['cold_ask']}", flush=True)
         if chroma:
             result["chroma_server_peak_rss_mb"] = round(proc_status_mb(chroma.pid, "VmHWM"), 1)
     finally:
         stop(chroma)
-    if not args.keep:
+    if args.phase == "all" and not args.keep:
         shutil.rmtree(run_dir, ignore_errors=True)
     return result
 
@@ -362,6 +380,8 @@ def main() -> None:
     ap.add_argument("--cold", type=int, default=COLD_RUNS)
     ap.add_argument("--ready-timeout", type=float, default=3600)
     ap.add_argument("--keep", action="store_true", help="keep the indexes after measuring")
+    ap.add_argument("--phase", choices=["all", "index", "serve"], default="all",
+                    help="index: build and keep the index only; serve: measure serving on a kept index")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"))
     args = ap.parse_args()
     if args.cmd == "_index":
@@ -373,15 +393,17 @@ def main() -> None:
     results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"runs": {}}
     results["machine"] = machine()
     scales = [float(s) for s in args.scales.split(",") if s]
-    bank = build_bank(work, args.seed) if any(s > args.real_up_to for s in scales) else None
+    bank = (build_bank(work, args.seed) if args.phase != "serve" and any(s > args.real_up_to for s in scales)
+            else None)
     for scale in scales:
         for mode in [m for m in args.modes.split(",") if m]:
             print(f"×{scale:g} {mode} ...", flush=True)
             t0 = time.perf_counter()
-            r = run_one(scale, mode, args, bank if scale > args.real_up_to else None)
+            key = f"x{scale:g}-{mode}"
+            r = run_one(scale, mode, args, bank if scale > args.real_up_to else None, results["runs"].get(key))
             r["bench_wall_s"] = round(time.perf_counter() - t0, 1)
             r["measured"] = time.strftime("%Y-%m-%d %H:%M")
-            results["runs"][f"x{scale:g}-{mode}"] = r
+            results["runs"][key] = r
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
