@@ -21,6 +21,7 @@ _SMALL = {"of", "the", "for", "and", "in", "on", "to", "a"}
 class Acronyms:
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = [(a, long) for a, long in pairs if 2 <= len(a) <= 14 and len(long) > len(a)]
+        self._lower = [(a, a.lower(), long.lower()) for a, long in self.pairs]
 
     @classmethod
     def from_index(cls, records: RecordStore) -> Acronyms:
@@ -34,13 +35,14 @@ class Acronyms:
         low = question.lower()
         aliases: dict[str, tuple[str, ...]] = {}
         extra: list[str] = []
-        for acr, long in self.pairs:
-            long_low = long.lower()
+        for acr, acr_low, long_low in self._lower:
             if long_low in low:
                 extra.append(acr)
                 for w in _WORD.findall(long_low):
                     if w not in _SMALL:
-                        aliases[w] = aliases.get(w, ()) + (acr.lower(),)
-            elif re.search(rf"(?<![\w-]){re.escape(acr.lower())}(?![\w-])", low):
-                aliases[acr.lower()] = aliases.get(acr.lower(), ()) + (long_low,)
+                        aliases[w] = aliases.get(w, ()) + (acr_low,)
+            # the plain substring test first: a pattern per pair would be compiled for every
+            # question once the pairs outnumber the regular-expression cache (thousands of plans)
+            elif acr_low in low and re.search(rf"(?<![\w-]){re.escape(acr_low)}(?![\w-])", low):
+                aliases[acr_low] = aliases.get(acr_low, ()) + (long_low,)
         return aliases, " ".join(dict.fromkeys(extra))
