@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.models import Action, Amount, Plan, Section
-from indexer.text import term_counts
+from indexer.text import stem, term_counts
 from plans.errors import IndexMissingError, NotFoundError, StoreError
 
 SCHEMA = """
@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS lexicon (stem TEXT PRIMARY KEY, df INT);
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
 _PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms")
 SECTION_CACHE = 4096
+# a corpus-wide full-text search scores every row holding any query word (FTS5 has no early exit):
+# above this many such rows, the rows holding all the words are searched first
+LEXICAL_CAP = 20_000
 RANGED_PLANS = 8  # a full-text search within up to this many plans runs plan by plan
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -244,6 +247,13 @@ class RecordStore:
                "ORDER BY score LIMIT ?")
         try:
             ranges = self.fts_ranges() if plan_ids and len(plan_ids) <= RANGED_PLANS else {}
+            broad = self._broad_match(tokens) if not plan_ids and not prefixes else None
+            if broad:
+                # a corpus-wide search whose words hold more rows than LEXICAL_CAP: the rows holding
+                # all of them, scored as the OR query scores them, when there are k of those
+                rows = self.db.execute(sql, (broad, *args[1:], k)).fetchall()
+                if len(rows) >= k:
+                    return [(r["section_id"], -r["score"]) for r in rows]
             if plan_ids and all(p in ranges for p in plan_ids):
                 # each plan's rows are one run of rowids: FTS5 seeks into it instead of scoring
                 # every match in the corpus; the best k of each plan, merged, are the best k of all
@@ -258,6 +268,21 @@ class RecordStore:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"Full-text search failed: {exc}") from exc
         return [(r["section_id"], -r["score"]) for r in rows]
+
+    def _broad_match(self, tokens: list[str]) -> str | None:
+        """The AND of the query's words the corpus holds, when the rows holding any of them (as the
+        stored document frequencies count them) are more than LEXICAL_CAP; else None."""
+        words = list(dict.fromkeys(tokens))
+        if len(words) < 2:
+            return None
+        stems = {w: stem(w) for w in words}
+        marks = ",".join("?" * len(stems))
+        df = dict(self.db.execute(f"SELECT stem, df FROM lexicon WHERE stem IN ({marks})",
+                                  list(set(stems.values()))).fetchall())
+        if sum(df.get(st, 0) for st in stems.values()) <= LEXICAL_CAP:
+            return None
+        present = [w for w in words if df.get(stems[w], 0) > 0]
+        return " AND ".join(f'"{w}"' for w in present) if len(present) >= 2 else None
 
     def fts_ranges(self) -> dict[str, tuple[int, int]]:
         """plan id -> (first, last) rowid of its full-text rows, for the plans whose rows are one

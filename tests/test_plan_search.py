@@ -89,3 +89,32 @@ def test_dense_search_among_a_plans_passages_equals_the_filtered_query(index):
         assert sum(a != b for (a, _), (b, _) in zip(fast, slow)) <= 2 * sum(
             abs(x - y) < 1e-5 for (_, x), (_, y) in zip(fast[1:], fast))
     assert retriever.passage_ids(None) is None and retriever.passage_ids(plans[:9]) is None
+
+
+def test_a_broad_corpus_wide_search_takes_the_rows_holding_every_word(index, monkeypatch):
+    import indexer.store as store
+
+    records, _ = index
+    changed = 0
+    for query, stems in (("border police cooperation", ("border", "police", "cooperat")),
+                         ("money laundering training", ("money", "launder", "train")),
+                         ("money trafficking", ("money", "traffick")),
+                         ("training cybercrime", ("train", "cybercrime"))):
+        monkeypatch.setattr(store, "LEXICAL_CAP", 10 ** 9)
+        every = dict(records.search(query, k=100_000))
+        monkeypatch.setattr(store, "LEXICAL_CAP", 10)
+        got = records.search(query, k=5)
+        holding = [sid for sid in every if all(w in records.embed_text(sid).lower() for w in stems)]
+        if len(holding) < 5:
+            continue
+        # the best five of the rows holding every word, scored as the OR query scores them
+        assert [sid for sid, _ in got] == holding[:5], query
+        assert all(score == pytest.approx(every[sid]) for sid, score in got)
+        changed += holding[:5] != list(every)[:5]
+    assert changed  # on some query the cap did change what was found
+    # too few rows hold every word: the OR query, as without the cap
+    rare = "cybercrime zzzz witness"
+    monkeypatch.setattr(store, "LEXICAL_CAP", 10 ** 9)
+    plain = records.search(rare, k=50)
+    monkeypatch.setattr(store, "LEXICAL_CAP", 1)
+    assert records.search(rare, k=50) == plain  # "zzzz" is in no row: the AND of the other two is short
