@@ -276,9 +276,9 @@ class RecordStore:
         if len(words) < 2:
             return None
         stems = {w: stem(w) for w in words}
-        marks = ",".join("?" * len(stems))
-        df = dict(self.db.execute(f"SELECT stem, df FROM lexicon WHERE stem IN ({marks})",
-                                  list(set(stems.values()))).fetchall())
+        distinct = sorted(set(stems.values()))  # "fund" and "funding" share one
+        df = dict(self.db.execute(f"SELECT stem, df FROM lexicon WHERE stem IN ({','.join('?' * len(distinct))})",
+                                  distinct).fetchall())
         if sum(df.get(st, 0) for st in stems.values()) <= LEXICAL_CAP:
             return None
         present = [w for w in words if df.get(stems[w], 0) > 0]
