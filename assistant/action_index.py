@@ -24,9 +24,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from indexer.dates import DateRange
 from indexer.models import Action
+from indexer.records import within_period
 
 NONE = -1  # a missing date, as a day number
+EVER = date.max.toordinal()  # an open end
 
 
 def number_key(number: str) -> str:
@@ -37,8 +40,9 @@ def number_key(number: str) -> str:
 class ActionIndex:
     """Positions of the actions by plan, number, funding status and driver; dates as arrays."""
 
-    def __init__(self, actions: list[Action]) -> None:
+    def __init__(self, actions: list[Action], periods: dict[str, DateRange] | None = None) -> None:
         self.actions = actions
+        self.periods = periods or {}  # plan id -> its period, which bounds its open recurrences
         self.by_plan: dict[str, list[int]] = {}
         self.by_number: dict[str, list[int]] = {}
         self.by_status: dict[str, set[int]] = {}
@@ -83,8 +87,9 @@ class ActionIndex:
     def dates(self) -> dict[str, Any]:
         """Day numbers per action (NumPy arrays, built on first use): ``start``, ``end`` (NONE when
         missing), ``mention_lo``/``mention_hi`` (the span of its timeline's dated mentions),
-        ``recurs`` (a mention recurs), ``permanent``, ``recurrence`` (the record recurs) and
-        ``closed`` (done or permanent)."""
+        ``recurs_lo``/``recurs_hi`` (the span its recurring mentions can fall due in, within the
+        plan's period; NONE when none recurs), ``permanent``, ``recurrence`` (the record recurs)
+        and ``closed`` (done or permanent)."""
         with self._lock:
             if self._dates is None:
                 import numpy as np
@@ -92,33 +97,30 @@ class ActionIndex:
                 from assistant.compose import timeline_dates
 
                 n = len(self.actions)
-                start = np.full(n, NONE, dtype=np.int64)
-                end = np.full(n, NONE, dtype=np.int64)
-                lo = np.full(n, NONE, dtype=np.int64)
-                hi = np.full(n, NONE, dtype=np.int64)
-                recurs = np.zeros(n, dtype=bool)
-                recurrence = np.zeros(n, dtype=bool)
-                permanent = np.zeros(n, dtype=bool)
-                closed = np.zeros(n, dtype=bool)
+                arrays = {k: np.full(n, NONE, dtype=np.int64)
+                          for k in ("start", "end", "mention_lo", "mention_hi", "recurs_lo", "recurs_hi")}
+                flags = {k: np.zeros(n, dtype=bool) for k in ("recurrence", "permanent", "closed")}
                 for i, x in enumerate(self.actions):
                     if x.start:
-                        start[i] = x.start.toordinal()
+                        arrays["start"][i] = x.start.toordinal()
                     if x.end:
-                        end[i] = x.end.toordinal()
-                    recurrence[i] = bool(x.recurrence)
-                    permanent[i] = x.status == "permanent"
-                    closed[i] = x.status in ("done", "permanent")
-                    spans = []
+                        arrays["end"][i] = x.end.toordinal()
+                    flags["recurrence"][i] = bool(x.recurrence)
+                    flags["permanent"][i] = x.status == "permanent"
+                    flags["closed"][i] = x.status in ("done", "permanent")
+                    spans, recurs = [], []
                     for r in timeline_dates(x.timeline) if x.timeline else ():
-                        recurs[i] |= bool(r.recurrence)
                         a, b = r.start or r.end, r.end or r.start
                         if a and b:
                             spans.append((a.toordinal(), b.toordinal()))
-                    if spans:
-                        lo[i] = min(a for a, _ in spans)
-                        hi[i] = max(b for _, b in spans)
-                self._dates = {"start": start, "end": end, "mention_lo": lo, "mention_hi": hi, "recurs": recurs,
-                               "recurrence": recurrence, "permanent": permanent, "closed": closed}
+                        if r.recurrence:  # falls due on or after its start, and not after its end
+                            r = within_period(r, self.periods.get(x.plan))
+                            recurs.append((r.start.toordinal() if r.start else 0, r.end.toordinal() if r.end else EVER))
+                    for name, pairs in (("mention", spans), ("recurs", recurs)):
+                        if pairs:
+                            arrays[f"{name}_lo"][i] = min(a for a, _ in pairs)
+                            arrays[f"{name}_hi"][i] = max(b for _, b in pairs)
+                self._dates = arrays | flags
         return self._dates
 
     def _select(self, positions: list[int], mask: Any) -> list[int]:
@@ -129,10 +131,13 @@ class ActionIndex:
 
     def in_window(self, positions: list[int], lo: date, hi: date) -> list[int]:
         """Those of ``positions`` whose timeline can have a mention in [lo, hi]: a dated mention
-        overlapping it, or a recurrence (a superset of what ``mentions_in_window`` finds)."""
+        overlapping it, or a recurrence whose span (within the plan's period) does (a superset of
+        what ``mentions_in_window`` finds)."""
         d = self.dates()
-        overlap = (d["mention_lo"] != NONE) & (d["mention_lo"] <= hi.toordinal()) & (d["mention_hi"] >= lo.toordinal())
-        return self._select(positions, overlap | d["recurs"])
+        lo, hi = lo.toordinal(), hi.toordinal()
+        dated = (d["mention_lo"] != NONE) & (d["mention_lo"] <= hi) & (d["mention_hi"] >= lo)
+        recurring = (d["recurs_lo"] != NONE) & (d["recurs_lo"] <= hi) & (d["recurs_hi"] >= lo)
+        return self._select(positions, dated | recurring)
 
     def ending_in(self, positions: list[int], lo: date, hi: date) -> list[int]:
         """Those of ``positions`` whose end date is in [lo, hi]."""

@@ -22,7 +22,7 @@ from assistant.names import NameTable
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
 from indexer.models import Plan
-from indexer.records import due_date, plan_horizons
+from indexer.records import due_date
 
 MIN_COVERAGE = 0.34  # below this the best passage does not support an answer
 # below this cosine similarity no passage is about the question at all (dev questions: >= 0.48,
@@ -57,7 +57,7 @@ class Answerer:
         self.driver_names = assistant.action_index.driver_names()
         self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
-        self.periods = plan_horizons(assistant.records)
+        self.periods = assistant.periods
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}

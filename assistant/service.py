@@ -32,7 +32,7 @@ from assistant.route import read_question
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
-from indexer.records import resolve_plan
+from indexer.records import plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
 from plans.errors import InputError
@@ -60,7 +60,8 @@ class Assistant:
         self.plans: list[Plan] = self.records.plans()
         self.actions: list[Action] = self.records.actions()
         self.acronyms = Acronyms.from_index(self.records)
-        self.action_index = ActionIndex(self.actions)
+        self.periods = plan_horizons(self.records)  # each plan's period bounds its recurring deadlines
+        self.action_index = ActionIndex(self.actions, self.periods)
         self.action_terms = ActionTerms(self.actions)
         self.plan_names = PlanNames(self.plans)
         # the actions a section belongs to, read from the index, the recently used ones kept

@@ -26,7 +26,8 @@ STYLE = {"embedded": "o-", "server": "s--"}
 def runs_by_mode(scale: dict) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {m: [] for m in MODES}
     for r in scale["runs"].values():
-        out.setdefault(r["mode"], []).append(r)
+        if "serve" in r:  # an index kept by --phase index is not served yet
+            out.setdefault(r["mode"], []).append(r)
     return {m: sorted(rs, key=lambda r: r["scale"]) for m, rs in out.items() if rs}
 
 
@@ -124,8 +125,8 @@ def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
              f"Python {mc.get('python')}.", ""]
     lines += ["| scale | mode | files | sections | embeddings | cold index s | sections/s | outside embedding "
               "| 1% changed s | disk MB | index RSS MB | serve RSS MB | p50 ms | p95 ms | p99 ms | cold ask s "
-              "| serve ready s |",
-              "|---" * 17 + "|"]
+              "| serve ready s | serve measured |",
+              "|---" * 18 + "|"]
     for m, rs in by_mode.items():
         for r in rs:
             c, i, w = r["index_cold"], r["index_incremental"], r["serve"]["warm"]["overall"]
@@ -134,16 +135,16 @@ def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
                 f"| {c['sections_per_s']:.0f} | {c['outside_embedding_share']:.0%} | {i['seconds']:.1f} "
                 f"| {sum(r['disk_mb'].values()):.0f} | {c['peak_rss_mb']:.0f} | {r['serve']['peak_rss_mb']:.0f} "
                 f"| {w['p50_ms']:.0f} | {w['p95_ms']:.0f} | {w['p99_ms']:.0f} | {r['cold_ask']['median_s']:.1f} "
-                f"| {r['serve']['ready_s']:.1f} |")
-    rs = by_mode.get("embedded", [])
-    if rs:
-        kinds = sorted({k for r in rs for k in r["serve"]["warm"] if k != "overall"})
-        lines += ["", "Warm latency per question kind, embedded mode (p50 / p95 ms):", "",
-                  "| scale | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
-        for r in rs:
+                f"| {r['serve']['ready_s']:.1f} | {r.get('measured', '')} |")
+    every = [(m, r) for m, rs in by_mode.items() for r in rs]
+    if every:
+        kinds = sorted({k for _, r in every for k in r["serve"]["warm"] if k != "overall"})
+        lines += ["", "Warm latency per question kind (p50 / p95 ms):", "",
+                  "| scale | mode | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 2) + "|"]
+        for m, r in every:
             cells = [f"{r['serve']['warm'][k]['p50_ms']:.0f} / {r['serve']['warm'][k]['p95_ms']:.0f}"
                      if k in r["serve"]["warm"] else "–" for k in kinds]
-            lines.append(f"| ×{r['scale']:g} | " + " | ".join(cells) + " |")
+            lines.append(f"| ×{r['scale']:g} | {m} | " + " | ".join(cells) + " |")
     ba = RESULTS / "before_after.json"
     if ba.exists():
         d = json.loads(ba.read_text())
