@@ -62,6 +62,15 @@ def _sections(r: dict) -> int:
     return r["index_cold"]["sections"]
 
 
+def _incremental(r: dict) -> float | None:
+    """The incremental index time, None where it was not measured (see the run's note)."""
+    return r["index_incremental"]["seconds"] if "index_incremental" in r else None
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def _figure(by_mode: dict[str, list[dict]], title: str, ylabel: str, series: list, file: str, *,
             target: tuple[float, str] | None = None, log: bool = True, legend: dict | None = None) -> str:
     """One plot: for each mode, each (value of a run, label suffix, alpha) series against size."""
@@ -83,7 +92,7 @@ def plots(by_mode: dict[str, list[dict]]) -> list[tuple[str, str]]:
         ("Index time, cold and incremental",
          _figure(by_mode, "Index time", "seconds",
                  [(lambda r: r["index_cold"]["seconds"], ": cold", 1.0),
-                  (lambda r: r["index_incremental"]["seconds"], ": 1% of files changed", 0.5)], "index_time.png")),
+                  (lambda r: _incremental(r) or float("nan"), ": 1% of files changed", 0.5)], "index_time.png")),
         ("Share of indexing time spent outside the embedder",
          _figure(by_mode, "Time outside embedding (cold index)", "share of index time",
                  [(lambda r: r["index_cold"]["outside_embedding_share"], "", 1.0)], "outside_embedding.png",
@@ -129,10 +138,10 @@ def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
               "|---" * 18 + "|"]
     for m, rs in by_mode.items():
         for r in rs:
-            c, i, w = r["index_cold"], r["index_incremental"], r["serve"]["warm"]["overall"]
+            c, w = r["index_cold"], r["serve"]["warm"]["overall"]
             lines.append(
                 f"| ×{r['scale']:g} | {m} | {r['files']} | {c['sections']:,} | {r['embedding']} | {c['seconds']:.1f} "
-                f"| {c['sections_per_s']:.0f} | {c['outside_embedding_share']:.0%} | {i['seconds']:.1f} "
+                f"| {c['sections_per_s']:.0f} | {c['outside_embedding_share']:.0%} | {_seconds(_incremental(r))} "
                 f"| {sum(r['disk_mb'].values()):.0f} | {c['peak_rss_mb']:.0f} | {r['serve']['peak_rss_mb']:.0f} "
                 f"| {w['p50_ms']:.0f} | {w['p95_ms']:.0f} | {w['p99_ms']:.0f} | {r['cold_ask']['median_s']:.1f} "
                 f"| {r['serve']['ready_s']:.1f} | {r.get('measured', '')} |")
@@ -169,7 +178,7 @@ def readme_table(by_mode: dict[str, list[dict]]) -> str:
             c, w = r["index_cold"], r["serve"]["warm"]["overall"]
             lines.append(f"| ×{r['scale']:g} ({c['sections']:,}) | {m} | {c['seconds']:.0f} s "
                          f"({c['outside_embedding_share']:.0%}{'' if r['embedding'] == 'model' else ', bank vectors'}) "
-                         f"| {r['index_incremental']['seconds']:.1f} s | {sum(r['disk_mb'].values()):.0f} MB "
+                         f"| {_seconds(_incremental(r))} s | {sum(r['disk_mb'].values()):.0f} MB "
                          f"| {r['serve']['peak_rss_mb']:.0f} MB | {w['p50_ms']:.0f} / {w['p95_ms']:.0f} ms "
                          f"| {r['cold_ask']['median_s']:.1f} s |")
     return "\n".join(lines)
