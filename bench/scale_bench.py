@@ -293,6 +293,7 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
             earlier: dict | None = None) -> dict:
     """One scale in one mode. ``--phase index`` builds and keeps the index (cold, then incremental);
     ``--phase serve`` measures serving on the kept index, keeping the index figures already written;
+    ``--phase incremental`` indexes the kept index again with another 1% of its files changed;
     ``--phase all`` (the default) does both and removes the index unless ``--keep``."""
     from bench import synth
 
@@ -301,7 +302,7 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
     manifest_path = work / f"x{scale:g}" / "manifest.json"
     run_dir = work / f"x{scale:g}-{mode}"
     corpus, data = run_dir / "corpus", run_dir / "data"
-    if args.phase == "serve":
+    if args.phase in ("serve", "incremental"):
         if not data.exists() or not manifest_path.exists():
             raise SystemExit(f"no kept index at {run_dir}: run with --phase index first")
         if not earlier or "index_cold" not in earlier:
@@ -314,7 +315,7 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
         print(f"  generated ×{scale:g} in {time.perf_counter() - t0:.1f} s", flush=True)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     questions = synth.questions(manifest, per_route=args.per_route, seed=args.seed)
-    if args.phase != "serve":
+    if args.phase == "all" or args.phase == "index":
         shutil.rmtree(run_dir, ignore_errors=True)
         run_dir.mkdir(parents=True)
         shutil.copytree(src, corpus)  # the incremental run changes files: never the generated originals
@@ -325,13 +326,21 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
     chroma_url = ""
     result: dict = {"scale": scale, "mode": mode, "embedding": embed, "files": len(files),
                     "corpus_mb": round(corpus_mb, 1), "questions": len(questions)}
-    if args.phase == "serve":
-        result |= {k: earlier[k] for k in ("index_cold", "index_incremental", "disk_mb", "index_measured")
-                   if k in earlier}
+    if args.phase in ("serve", "incremental"):
+        result |= {k: v for k, v in earlier.items() if k not in result}
     try:
         if mode == "server":
             chroma, chroma_url = start_chroma(run_dir / "chroma", run_dir / "chroma.log")
-        if args.phase != "serve":
+        if args.phase == "incremental":  # again on the kept index, with another 1% of the files changed
+            result.pop("index_incremental_not_measured", None)
+            changed = synth.mutate(corpus, 0.01, seed=args.seed + 1)
+            result["index_incremental"] = index_once(corpus, data, chroma_url, embed, bank)
+            result["index_incremental"]["changed_files"] = len(changed)
+            print(f"    incremental ({len(changed)} files): {json.dumps(result['index_incremental'])}", flush=True)
+            result["disk_mb"] = {"data_dir": round(dir_size_mb(data), 1)}
+            if chroma:
+                result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
+        elif args.phase != "serve":
             print(f"  ×{scale:g} {mode}: cold index of {len(files)} files ({corpus_mb:.0f} MB), {embed} embeddings",
                   flush=True)
             result["index_cold"] = index_once(corpus, data, chroma_url, embed, bank)
@@ -344,7 +353,7 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
             if chroma:
                 result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
             result["index_measured"] = time.strftime("%Y-%m-%d %H:%M")
-        if args.phase != "index":
+        if args.phase in ("all", "serve"):
             result["serve"] = serve_and_ask(corpus, data, chroma_url, questions, args.repeat, args.ready_timeout)
             print(f"    serve: {json.dumps({k: v for k, v in result['serve'].items() if k != 'routes'})}",
                   flush=True)
@@ -380,8 +389,9 @@ def main() -> None:
     ap.add_argument("--cold", type=int, default=COLD_RUNS)
     ap.add_argument("--ready-timeout", type=float, default=3600)
     ap.add_argument("--keep", action="store_true", help="keep the indexes after measuring")
-    ap.add_argument("--phase", choices=["all", "index", "serve"], default="all",
-                    help="index: build and keep the index only; serve: measure serving on a kept index")
+    ap.add_argument("--phase", choices=["all", "index", "serve", "incremental"], default="all",
+                    help="index: build and keep the index only; serve: measure serving on a kept index; "
+                         "incremental: index a kept index again with another 1%% of its files changed")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"))
     args = ap.parse_args()
     if args.cmd == "_index":
@@ -402,7 +412,8 @@ def main() -> None:
             key = f"x{scale:g}-{mode}"
             r = run_one(scale, mode, args, bank if scale > args.real_up_to else None, results["runs"].get(key))
             r["bench_wall_s"] = round(time.perf_counter() - t0, 1)
-            r["measured"] = time.strftime("%Y-%m-%d %H:%M")
+            if args.phase in ("all", "serve"):
+                r["measured"] = time.strftime("%Y-%m-%d %H:%M")
             results["runs"][key] = r
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
