@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from assistant.evidence import Lexicon
 from indexer.models import Action
 from indexer.text import stem, tokens
 
@@ -80,3 +81,14 @@ class ActionTerms:
         best = max((s for s, _ in scored), default=0.0)
         keep = max(floor, share * best)
         return [(s, i) for s, i in scored if s >= keep], best
+
+    def about(self, positions: list[int], topic: list[str], lexicon: Lexicon,
+              aliases: dict[str, tuple[str, ...]], *, floor: float, share: float,
+              text: Callable[[Action], str] = action_text) -> tuple[list[tuple[float, int]], float]:
+        """:meth:`relevant` with the score a question gives an action's ``text``:
+        ``lexicon.coverage(topic, text(action), "", aliases)``, and the matching bound. ``text``
+        must hold no words ``action_text`` lacks (the stems indexed are ``action_text``'s)."""
+        return self.relevant(positions, topic, weight=lexicon.idf,
+                             credit=lambda t: Lexicon.credit_without_stem(t, aliases),
+                             exact=lambda x: lexicon.coverage(topic, text(x), "", aliases),
+                             floor=floor, share=share)

@@ -12,9 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
-from assistant.action_terms import action_text
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
-from assistant.evidence import MONTHS, Lexicon
+from assistant.evidence import MONTHS
 from assistant.models import Answer
 from assistant.retrieve import Hit
 from assistant.route import Reading
@@ -53,10 +52,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
     pool = index.positions(plan_ids)
     relevant = pool  # positions of the actions the answer may name
     if topic:  # the actions about the topic: the best ones and those close to them
-        pairs, best = a.action_terms.relevant(
-            pool, topic, weight=a.lexicon.idf,
-            credit=lambda t: Lexicon.credit_without_stem(t, q.aliases),
-            exact=lambda x: a.lexicon.coverage(topic, action_text(x), "", q.aliases), floor=RELEVANT, share=0.6)
+        pairs, best = a.action_terms.about(pool, topic, a.lexicon, q.aliases, floor=RELEVANT, share=0.6)
         if best < RELEVANT:
             return None
         relevant = [i for _, i in pairs]

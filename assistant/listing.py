@@ -13,8 +13,8 @@ import re
 from datetime import date
 from typing import Any
 
+from assistant.action_index import number_key
 from assistant.compose import Citations, render_action
-from assistant.evidence import Lexicon
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.route import Reading
@@ -43,7 +43,7 @@ def numbered_actions(a: Any, question: str, plan_ids: set[str]) -> list[Action]:
     """Actions the question names by number, within the named plans (or all plans)."""
     found: list[Action] = []
     for m in _NUMBER.finditer(question):
-        num = m.group(1).upper().rstrip(".")
+        num = number_key(m.group(1))
         if re.fullmatch(r"\d{1,2}\.\d{1,2}", num) and int(num.split(".")[0]) > 31:
             continue
         found += [a.actions[i] for i in a.action_index.numbered((num, num + "A"), plan_ids)]
@@ -81,10 +81,8 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     if driver:
         topic = [t for t in topic if t not in driver.lower().split()]
     if topic:  # the same cut as scoring every one: a.lexicon.coverage(...) >= TOPIC_COVERAGE
-        pairs, _ = a.action_terms.relevant(
-            pool, topic, weight=a.lexicon.idf, credit=lambda t: Lexicon.credit_without_stem(t, q.aliases),
-            exact=lambda x: a.lexicon.coverage(topic, f"{x.need} {x.title} {x.text}", "", q.aliases),
-            floor=TOPIC_COVERAGE, share=0.0)
+        pairs, _ = a.action_terms.about(pool, topic, a.lexicon, q.aliases, floor=TOPIC_COVERAGE, share=0.0,
+                                        text=lambda x: f"{x.need} {x.title} {x.text}")
         pool = [i for _, i in pairs]
     pool = [a.actions[i] for i in pool]
     phrase = {"seeking": "still seeking funding", "negotiating": "with funding being negotiated",

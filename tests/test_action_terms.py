@@ -46,10 +46,7 @@ def test_same_actions_as_a_full_scan(bot):
             positions = [i for i, x in enumerate(bot.actions) if x.plan == plans[k % len(plans)]]
         else:
             positions = list(range(len(bot.actions)))
-        fast = terms.relevant(positions, topic, weight=bot.lexicon.idf,
-                              credit=lambda t, a=aliases: Lexicon.credit_without_stem(t, a),
-                              exact=lambda x, t=topic, a=aliases: bot.lexicon.coverage(t, action_text(x), "", a),
-                              floor=FLOOR, share=SHARE)
+        fast = terms.about(positions, topic, bot.lexicon, aliases, floor=FLOOR, share=SHARE)
         slow = full_scan(bot.lexicon, bot.actions, positions, topic, aliases)
         assert [bot.actions[i].id for _, i in fast[0]] == [x.id for _, x in slow[0]], topic
         if slow[1] >= FLOOR:
@@ -62,3 +59,14 @@ def test_nothing_to_score(bot):
     terms = ActionTerms(bot.actions)
     assert terms.relevant([], ["cybercrime"], weight=bot.lexicon.idf, credit=lambda t: 0.0,
                           exact=lambda x: 1.0, floor=FLOOR, share=SHARE) == ([], 0.0)
+
+
+def test_a_text_narrower_than_the_indexed_one_keeps_the_full_scans_actions(bot):
+    """Funding and driver lists match the topic against need, title and text (no drivers)."""
+    listed = lambda x: f"{x.need} {x.title} {x.text}"  # noqa: E731
+    terms = ActionTerms(bot.actions)
+    everything = list(range(len(bot.actions)))
+    for topic in (["cybercrime"], ["money", "laundering"], ["police", "training"], ["ministry"], ["zzzz"]):
+        fast, _ = terms.about(everything, topic, bot.lexicon, {}, floor=0.34, share=0.0, text=listed)
+        slow = [i for i in everything if bot.lexicon.coverage(topic, listed(bot.actions[i]), "", {}) >= 0.34]
+        assert [i for _, i in fast] == slow, topic
