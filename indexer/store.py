@@ -239,35 +239,39 @@ class RecordStore:
         # a word ending in '*' in the query is a prefix ("responsib*")
         prefixes = set(re.findall(r"(\w+)\*", query.lower()))
         match = " OR ".join(f'"{t}"*' if t in prefixes else f'"{t}"' for t in dict.fromkeys(tokens))
+        try:
+            if not plan_ids:
+                broad = None if prefixes else self._broad_match(tokens)
+                if broad:
+                    # a corpus-wide search whose words hold more rows than LEXICAL_CAP: the rows
+                    # holding all of them, scored as the OR query scores them, when there are k of those
+                    rows = self._bm25(broad, k)
+                    if len(rows) >= k:
+                        return rows
+                return self._bm25(match, k)
+            ranges = self.fts_ranges() if len(plan_ids) <= RANGED_PLANS else {}
+            if not all(p in ranges for p in plan_ids):
+                return self._bm25(match, k, plan_ids)
+            # each plan's rows are one run of rowids: FTS5 seeks into it instead of scoring every
+            # match in the corpus; the best k of each plan, merged, are the best k of all
+            rows = [r for p in plan_ids for r in self._bm25(match, k, [p], ranges[p])]
+            return sorted(rows, key=lambda r: -r[1])[:k]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"Full-text search failed: {exc}") from exc
+
+    def _bm25(self, match: str, k: int, plan_ids: list[str] | None = None,
+              rowids: tuple[int, int] | None = None) -> list[tuple[str, float]]:
+        """The best k rows for an FTS5 query, within plans and a run of rowids when given."""
         where, args = "sections_fts MATCH ?", [match]
+        if rowids:
+            where = "rowid BETWEEN ? AND ? AND " + where
+            args = [*rowids, *args]
         if plan_ids:
             where += f" AND plan_id IN ({','.join('?' * len(plan_ids))})"
             args += list(plan_ids)
         sql = (f"SELECT section_id, bm25(sections_fts) AS score FROM sections_fts WHERE {where} "
                "ORDER BY score LIMIT ?")
-        try:
-            ranges = self.fts_ranges() if plan_ids and len(plan_ids) <= RANGED_PLANS else {}
-            broad = self._broad_match(tokens) if not plan_ids and not prefixes else None
-            if broad:
-                # a corpus-wide search whose words hold more rows than LEXICAL_CAP: the rows holding
-                # all of them, scored as the OR query scores them, when there are k of those
-                rows = self.db.execute(sql, (broad, *args[1:], k)).fetchall()
-                if len(rows) >= k:
-                    return [(r["section_id"], -r["score"]) for r in rows]
-            if plan_ids and all(p in ranges for p in plan_ids):
-                # each plan's rows are one run of rowids: FTS5 seeks into it instead of scoring
-                # every match in the corpus; the best k of each plan, merged, are the best k of all
-                rows = []
-                for p in plan_ids:
-                    lo, hi = ranges[p]
-                    rows += self.db.execute(sql.replace(" WHERE ", " WHERE rowid BETWEEN ? AND ? AND ", 1),
-                                            (lo, hi, *args, k)).fetchall()
-                rows = sorted(rows, key=lambda r: r["score"])[:k]
-            else:
-                rows = self.db.execute(sql, (*args, k)).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"Full-text search failed: {exc}") from exc
-        return [(r["section_id"], -r["score"]) for r in rows]
+        return [(r["section_id"], -r["score"]) for r in self.db.execute(sql, (*args, k))]
 
     def _broad_match(self, tokens: list[str]) -> str | None:
         """The AND of the query's words the corpus holds, when the rows holding any of them (as the
