@@ -315,7 +315,7 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
         print(f"  generated ×{scale:g} in {time.perf_counter() - t0:.1f} s", flush=True)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     questions = synth.questions(manifest, per_route=args.per_route, seed=args.seed)
-    if args.phase == "all" or args.phase == "index":
+    if args.phase in ("all", "index"):
         shutil.rmtree(run_dir, ignore_errors=True)
         run_dir.mkdir(parents=True)
         shutil.copytree(src, corpus)  # the incremental run changes files: never the generated originals
@@ -331,28 +331,22 @@ def run_one(scale: float, mode: str, args: argparse.Namespace, bank: Path | None
     try:
         if mode == "server":
             chroma, chroma_url = start_chroma(run_dir / "chroma", run_dir / "chroma.log")
-        if args.phase == "incremental":  # again on the kept index, with another 1% of the files changed
-            result.pop("index_incremental_not_measured", None)
-            changed = synth.mutate(corpus, 0.01, seed=args.seed + 1)
-            result["index_incremental"] = index_once(corpus, data, chroma_url, embed, bank)
-            result["index_incremental"]["changed_files"] = len(changed)
-            print(f"    incremental ({len(changed)} files): {json.dumps(result['index_incremental'])}", flush=True)
-            result["disk_mb"] = {"data_dir": round(dir_size_mb(data), 1)}
-            if chroma:
-                result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
-        elif args.phase != "serve":
+        if args.phase in ("all", "index"):
             print(f"  ×{scale:g} {mode}: cold index of {len(files)} files ({corpus_mb:.0f} MB), {embed} embeddings",
                   flush=True)
             result["index_cold"] = index_once(corpus, data, chroma_url, embed, bank)
             print(f"    {json.dumps(result['index_cold'])}", flush=True)
-            changed = synth.mutate(corpus, 0.01, seed=args.seed)
+            result["index_measured"] = time.strftime("%Y-%m-%d %H:%M")
+        if args.phase != "serve":
+            # 1% of the files changed: after the cold run, or again on a kept index (other files)
+            result.pop("index_incremental_not_measured", None)
+            changed = synth.mutate(corpus, 0.01, seed=args.seed + (args.phase == "incremental"))
             result["index_incremental"] = index_once(corpus, data, chroma_url, embed, bank)
             result["index_incremental"]["changed_files"] = len(changed)
             print(f"    incremental ({len(changed)} files): {json.dumps(result['index_incremental'])}", flush=True)
             result["disk_mb"] = {"data_dir": round(dir_size_mb(data), 1)}
             if chroma:
                 result["disk_mb"]["chroma_server"] = round(dir_size_mb(run_dir / "chroma"), 1)
-            result["index_measured"] = time.strftime("%Y-%m-%d %H:%M")
         if args.phase in ("all", "serve"):
             result["serve"] = serve_and_ask(corpus, data, chroma_url, questions, args.repeat, args.ready_timeout)
             print(f"    serve: {json.dumps({k: v for k, v in result['serve'].items() if k != 'routes'})}",
