@@ -24,6 +24,18 @@ def make_settings(corpus_dir: Path, data_dir: Path, **extra):
     return Settings(corpus_dir=corpus_dir, data_dir=data_dir, **extra)
 
 
+def synthetic_index(base: Path, scale: float, seed: int):
+    """A synthetic corpus (``bench.synth``: ``scale`` times the real corpus's sections) written to
+    ``base/corpus`` and indexed into ``base/data`` with the fake embedder: (settings, summary)."""
+    from bench.synth import generate
+    from indexer.embed import FakeEmbedder
+    from indexer.pipeline import run_index
+
+    generate(base / "corpus", scale, seed=seed)
+    settings = make_settings(base / "corpus", base / "data")
+    return settings, run_index(settings, embedder=FakeEmbedder(), progress=False)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged MiniLM, loaded once."""

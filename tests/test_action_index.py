@@ -11,19 +11,15 @@ import pytest
 from assistant.action_index import ActionIndex, number_key
 from assistant.compose import mentions_in_window
 from assistant.service import Assistant
-from bench.synth import generate
 from indexer.embed import FakeEmbedder
-from indexer.pipeline import run_index
 from indexer.records import due_date
-from tests.conftest import make_settings
+from tests.conftest import synthetic_index
 
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
     base = tmp_path_factory.mktemp("action-index")
-    generate(base / "corpus", 3, seed=23)
-    settings = make_settings(base / "corpus", base / "data")
-    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    settings, _ = synthetic_index(base, 3, seed=23)
     return Assistant(settings, embedder=FakeEmbedder())
 
 

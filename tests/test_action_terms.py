@@ -9,10 +9,8 @@ import pytest
 from assistant.action_terms import ActionTerms, action_text
 from assistant.evidence import Lexicon
 from assistant.service import Assistant
-from bench.synth import generate
 from indexer.embed import FakeEmbedder
-from indexer.pipeline import run_index
-from tests.conftest import make_settings
+from tests.conftest import synthetic_index
 
 FLOOR, SHARE = 0.25, 0.6
 
@@ -20,9 +18,7 @@ FLOOR, SHARE = 0.25, 0.6
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
     base = tmp_path_factory.mktemp("terms")
-    generate(base / "corpus", 3, seed=11)
-    settings = make_settings(base / "corpus", base / "data")
-    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    settings, _ = synthetic_index(base, 3, seed=11)
     return Assistant(settings, embedder=FakeEmbedder())
 
 

@@ -9,10 +9,10 @@ import random
 import pytest
 
 from assistant.retrieve import HybridRetriever
-from bench.synth import generate, mutate
+from bench.synth import mutate
 from indexer.embed import FakeEmbedder
 from indexer.pipeline import open_records, open_vectors, run_index
-from tests.conftest import make_settings
+from tests.conftest import synthetic_index
 
 QUERIES = ["witness protection", "money laundering training", "border police cooperation", "cybercrime",
            "annual meeting of experts", "funding donors", "zzzz nothing", "drug trafficking routes", "2019"]
@@ -21,9 +21,7 @@ QUERIES = ["witness protection", "money laundering training", "border police coo
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     base = tmp_path_factory.mktemp("plan-search")
-    generate(base / "corpus", 3, seed=31)
-    settings = make_settings(base / "corpus", base / "data")
-    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    settings, _ = synthetic_index(base, 3, seed=31)
     mutate(base / "corpus", 0.2, seed=3)  # a second generation: carried files are copied row for row
     run_index(settings, embedder=FakeEmbedder(), progress=False)
     records = open_records(settings)

@@ -9,18 +9,14 @@ import pytest
 
 from assistant import crossplan
 from assistant.service import Assistant
-from bench.synth import generate
 from indexer.embed import FakeEmbedder
-from indexer.pipeline import run_index
-from tests.conftest import make_settings
+from tests.conftest import synthetic_index
 
 
 @pytest.fixture(scope="module")
 def many_plans(tmp_path_factory):
     base = tmp_path_factory.mktemp("many")
-    generate(base / "corpus", 5, seed=4)
-    settings = make_settings(base / "corpus", base / "data")
-    summary = run_index(settings, embedder=FakeEmbedder(), progress=False)
+    settings, summary = synthetic_index(base, 5, seed=4)
     assert summary.plans > crossplan.MAX_PLANS
     return settings, Assistant(settings, embedder=FakeEmbedder())
 
