@@ -23,6 +23,8 @@ def eval_command(
     json_out: Path | None = typer.Option(None, "--json", help="Write the full result as JSON."),
     markdown: Path | None = typer.Option(None, "--markdown", help="Write a readable report."),
     only: str | None = typer.Option(None, "--only", help="Only questions of this type."),
+    part: str | None = typer.Option(None, "--part", help="Only the 'tune' or the 'holdout' part of the split "
+                                    "(a fixed hash of each id; tune on one, report both)."),
     baseline: bool = typer.Option(False, "--baseline",
                                   help="Also score a plain LangChain RAG, side by side."),
     min_accuracy: float | None = typer.Option(
@@ -33,7 +35,7 @@ def eval_command(
     from plans.settings import get_settings
 
     try:
-        result = run_eval(get_settings(), gold, k=k, only_type=only, baseline=baseline,
+        result = run_eval(get_settings(), gold, k=k, only_type=only, baseline=baseline, part=part,
                           progress=sys.stderr.isatty())
         if json_out:
             json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",

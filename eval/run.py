@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eval.score import GoldItem, Ranked, citation_hit, hit_rank, load_gold, score_answer
+from eval.score import GoldItem, Ranked, citation_hit, hit_rank, load_gold, part_of, score_answer
 from indexer.models import Section
 from plans.errors import InputError, NotFoundError, PlansError
 
@@ -115,10 +115,16 @@ def _reasons(item: GoldItem, score: Any, refused: bool) -> list[str]:
 
 def _ask(assistant: Any, item: GoldItem) -> tuple[Any, float, str]:
     """The answer (None when the question failed), the latency in ms and why it failed."""
-    t0 = time.perf_counter()
     answer, error = None, ""
+    t0 = time.perf_counter()
     try:
-        answer = assistant.ask(item.question, as_of=item.as_of_date() or None)
+        # a follow-up is scored in its conversation: the earlier questions are asked first
+        conversation = None
+        for earlier in item.history:
+            conversation = assistant.ask(earlier, as_of=item.as_of_date() or None,
+                                         conversation_id=conversation).conversation_id
+        t0 = time.perf_counter()  # the latency is the scored question's
+        answer = assistant.ask(item.question, as_of=item.as_of_date() or None, conversation_id=conversation)
     except (InputError, NotFoundError) as exc:  # a rejected question is a wrong answer
         error = f"the question was rejected: {exc.message}"
     except PlansError:  # no index, store down...: the whole run is meaningless
@@ -129,7 +135,11 @@ def _ask(assistant: Any, item: GoldItem) -> tuple[Any, float, str]:
     return answer, round((time.perf_counter() - t0) * 1000, 1), error
 
 
-def _select(items: list[GoldItem], only_type: str | None) -> list[GoldItem]:
+def _select(items: list[GoldItem], only_type: str | None, part: str | None = None) -> list[GoldItem]:
+    if part:
+        if part not in ("tune", "holdout"):
+            raise InputError(f"The part must be 'tune' or 'holdout', not {part!r}.")
+        items = [i for i in items if part_of(i.id) == part]
     if not only_type:
         return items
     chosen = [i for i in items if i.type == only_type]
@@ -141,14 +151,14 @@ def _select(items: list[GoldItem], only_type: str | None) -> list[GoldItem]:
 
 def run_eval(settings: Any, gold_path: Path | str, *, k: int = 5, only_type: str | None = None,
              baseline: bool = False, progress: bool = True, assistant: Any = None,
-             embedder: Any = None) -> dict:
+             embedder: Any = None, part: str | None = None) -> dict:
     """Ask, time and score every gold item; ``assistant`` (anything with ``.ask`` and
     ``.records``) and ``embedder`` (for the baseline) default to the real ones."""
     from tqdm import tqdm
 
     if k < 1:
         raise InputError("k must be at least 1.")
-    items = _select(load_gold(gold_path), only_type)
+    items = _select(load_gold(gold_path), only_type, part)
     texts = RawTexts(Path(settings.corpus_dir))
     if assistant is None:
         from assistant.service import Assistant
@@ -172,7 +182,7 @@ def run_eval(settings: Any, gold_path: Path | str, *, k: int = 5, only_type: str
     finally:
         if base is not None:
             base.close()
-    result: dict = {**summarise(rows), "k": k, "gold": str(gold_path),
+    result: dict = {**summarise(rows), "k": k, "gold": str(gold_path), "part": part or "all",
                     "date": date.today().isoformat(),
                     "items": [{key: r[key] for key in ITEM_KEYS} for r in rows]}
     if base is not None:

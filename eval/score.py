@@ -11,6 +11,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +50,7 @@ class GoldItem:
     additional_sources: tuple[Source, ...] = ()
     note: str | None = None
     line: int = 0  # 1-based line number in the gold file
+    history: tuple[str, ...] = ()  # earlier questions of the same conversation, asked first in order
 
     def as_of_date(self) -> date | None:
         return date.fromisoformat(self.as_of) if self.as_of else None
@@ -105,6 +107,7 @@ def _parse_item(data: object, where: str, line: int) -> GoldItem:
         raise InputError(f"{where}: 'additional_sources' must be a list of "
                          "{source_doc, source_quote} objects.")
     note = data.get("note")
+    history = _strings(data.get("history") or [], "history", where)
     return GoldItem(
         id=data["id"], question=data["question"], type=data["type"], as_of=as_of,
         must_include=_strings(data["must_include"], "must_include", where),
@@ -113,7 +116,7 @@ def _parse_item(data: object, where: str, line: int) -> GoldItem:
         must_not_include=_strings(data.get("must_not_include") or [], "must_not_include", where),
         expect_refusal=expect_refusal,
         additional_sources=tuple(Source(s["source_doc"], s["source_quote"]) for s in extra),
-        note=note if isinstance(note, str) else None, line=line)
+        note=note if isinstance(note, str) else None, line=line, history=history)
 
 
 def load_gold(path: Path | str) -> list[GoldItem]:
@@ -141,6 +144,13 @@ def load_gold(path: Path | str) -> list[GoldItem]:
     if not items:
         raise InputError(f"The gold file {path} holds no questions.")
     return items
+
+
+def part_of(item_id: str, holdout_share: float = 0.4) -> str:
+    """"tune" or "holdout": a fixed split by a hash of the id, so the held-out questions stay the
+    same across runs and sessions (mechanisms are tuned on "tune" only; "holdout" is reported)."""
+    h = int(hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "holdout" if h < holdout_share else "tune"
 
 
 # -- answers ---------------------------------------------------------------------------------
