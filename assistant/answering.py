@@ -15,20 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, cut_at_line, days_phrase, render_action, render_unit
+from assistant.compose import Citations, cut_at_line, days_phrase, render_action, render_unit, shorten
 from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.names import NameTable
+from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
 from indexer.models import Plan
 from indexer.records import due_date
 
-MIN_COVERAGE = 0.34  # below this the best passage does not support an answer
-# below this cosine similarity no passage is about the question at all (dev questions: >= 0.48,
-# off-topic ones ("capital of France", "football world cup"): <= 0.39)
-MIN_DENSE = 0.40
-ANSWER_BUDGET = 1500  # characters of answer text (the hard limit for a useful answer is 2,000)
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
                     r"\? .+\?", re.I)
@@ -138,17 +134,22 @@ class Answerer:
         cov = {id(u): c for _, u, c in scored}
         ranked = [(s, u) for s, u, _ in scored]
         top = ranked[0][1]
-        if cov[id(top)] < MIN_COVERAGE:
+        best_dense = max((h.dense or 0.0 for h in hits), default=0.0)
+        # the words may differ (paraphrase, informal wording) while the meaning is close: an on-topic
+        # question is answered from its closest passages, not refused for a missing keyword
+        if cov[id(top)] < MIN_COVERAGE and best_dense < SEMANTIC_SUPPORT:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
+        need = min(MIN_COVERAGE, cov[id(top)])  # the lexical support a further passage must have
         if reading.answer_type:
             focus = focus_terms(q.question, q.plan_words, self.a.lexicon)[:1]
             typed = [(s, u) for s, u in ranked
                      if has_answer_type(reading.answer_type, u.text, reading.count_noun)
-                     and cov[id(u)] >= max(MIN_COVERAGE, 0.6 * cov[id(top)])
+                     and cov[id(u)] >= max(need, 0.6 * cov[id(top)])
                      and all(f.lower() in f"{u.text} {' '.join(u.section.heading_path)}".lower() for f in focus)]
-            if not typed:
+            if not typed:  # an honest partial answer: the fact is missing, what they do say is shown
                 return self.refuse(reading, hits, as_of,
-                                   f"they do not give {_TYPE_NAME[reading.answer_type]} you ask for")
+                                   f"they do not give {_TYPE_NAME[reading.answer_type]} you ask for",
+                                   related=ranked[0][1])
             ranked = typed + [r for r in ranked if r not in typed]
         multi = bool(_MULTI.search(q.question))
         limit = 3 if (reading.route == "content" or multi) else 2
@@ -158,7 +159,7 @@ class Answerer:
         for s, u in ranked[1:]:
             if len(chosen) >= limit or s < floor * top_score:
                 break
-            if cov[id(u)] < MIN_COVERAGE or any(u.text == c.text for c in chosen):
+            if cov[id(u)] < need or any(u.text == c.text for c in chosen):
                 continue
             if u.section.kind == "table_row" and any(c.section.id == u.section.id for c in chosen):
                 continue
@@ -177,7 +178,7 @@ class Answerer:
                     break
                 best = max(others, key=lambda u: self.a.lexicon.coverage(
                     part_terms + q.terms, u.text, " ".join(u.section.heading_path)))
-                if cov[id(best)] >= MIN_COVERAGE and best.section.kind != "table_row":
+                if cov[id(best)] >= need and best.section.kind != "table_row":
                     chosen.append(best)
         # best first; units of one section stay together, in the order the plan has them
         first_seen = {}
@@ -199,7 +200,7 @@ class Answerer:
                 actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.a.lexicon,
                                           as_of=as_of, show_due=reading.route == "deadline",
-                                          period=self.periods.get(a.plan))
+                                          period=self.periods.get(a.plan), focus=reading.route)
                             for a in actions)
         text = u.text
         if text.rstrip().endswith(":"):  # a lead-in: the list it introduces is the answer
@@ -216,11 +217,15 @@ class Answerer:
         return line
 
     # -- refusal -------------------------------------------------------------------------------
-    def refuse(self, reading: Reading | None, hits: list[Hit], as_of: date, why: str) -> Answer:
-        """Say plainly that the plans do not say, and point at what they cover nearby."""
+    def refuse(self, reading: Reading | None, hits: list[Hit], as_of: date, why: str,
+               related: Unit | None = None) -> Answer:
+        """Say plainly that the plans do not say, and point at what they cover nearby (``related``:
+        the closest passage, shown as what the plans do say)."""
         cites = Citations(self.a.records)
         text = f"The plans do not say: {why}."
-        if hits and "outside" in why:
+        if related is not None:
+            text += f" What they do say: {render_unit(shorten(related.text, RELATED_CHARS), related.section, cites)}"
+        elif hits and "outside" in why:
             names = ", ".join(p.short_name for p in self.a.plans)
             text += f" They are plans of action on combating organised crime ({names})."
         elif hits:

@@ -21,7 +21,7 @@ from indexer.dates import next_due, parse_timeline
 from indexer.models import Action, DateRange, Section
 from indexer.records import due_date, within_period
 from indexer.store import RecordStore
-from indexer.text import fold
+from indexer.text import fold, tokens
 
 QUOTE_MAX = 600
 
@@ -33,6 +33,11 @@ def cut_at_line(text: str, limit: int) -> str:
         return text
     cut = text.rfind("\n", 0, limit)
     return text[: cut if cut > 0 else limit]
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, or its first words up to ``limit`` characters and an ellipsis."""
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
 
 
 class Citations:
@@ -81,33 +86,56 @@ def days_phrase(end: date, as_of: date) -> str:
     return f"{-delta} days before {as_of.isoformat()}"
 
 
+_FUNDING_PHRASE = {"available": "funding is available", "seeking": "it is still seeking funding",
+                   "negotiating": "its funding is being negotiated"}
+_STATUS_WORDS = frozenset("funding funds funded is are being still seeking seek negotiated negotiation available "
+                          "yet not tbc".split())
+
+
+def _money(a: Action) -> str:
+    """The funding as a clause: the status in words, and the source where the plan names one."""
+    if not a.funding:
+        return ""
+    names_more = any(w not in _STATUS_WORDS for w in tokens(a.funding))
+    if a.funding_status == "available" and names_more:
+        return f"funded by {a.funding}"
+    phrase = _FUNDING_PHRASE.get(a.funding_status)
+    if phrase:
+        return f"{phrase} ({a.funding})" if names_more else phrase
+    return f"funding: {a.funding}"
+
+
+def _facts(a: Action, focus: str | None) -> list[str]:
+    """The action's who / when / money as clauses, the one the question asks about first."""
+    who = f"driven by {', '.join(a.drivers)}" if a.drivers else "no driver is named"
+    when = (f"timeline: {a.timeline}" if a.timeline else
+            f"status: {a.status}" if a.status != "unknown" else "")
+    money = _money(a)
+    order = {"funding": (money, who, when), "budget": (money, who, when), "deadline": (when, who, money)}
+    return [c for c in order.get(focus or "", (who, when, money)) if c]
+
+
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
                   as_of: date | None = None, show_due: bool = False, period: DateRange | None = None,
-                  brief: bool = False) -> str:
-    """One action as a line: its number and title, what it delivers, who drives it, when, funding."""
+                  brief: bool = False, focus: str | None = None) -> str:
+    """One action as a sentence: its number and title, then who drives it, when and with what money
+    (what the question asks about first, ``focus``: driver | funding | deadline), then what it
+    delivers, cited."""
     ref = cites.cite(section)
-    head = f"**{a.number} {a.title}**".replace("** ", "**") if (a.number or a.title) else ""
-    parts = []
-    what = best_bullets(a.text, terms, lexicon, limit=1 if brief else 2, max_len=140 if brief else 480) \
-        if a.text and a.text != a.title else ""
-    if what and fold(what) not in fold(a.title):
-        parts.append(what)
-    if a.drivers:
-        parts.append("driver(s): " + ", ".join(a.drivers))
-    if a.timeline:
-        parts.append("status/timeline: " + a.timeline)
-    elif a.status != "unknown":
-        parts.append("status: " + a.status)
-    if a.funding:
-        parts.append("funding: " + a.funding)
+    name = " ".join(p for p in (a.number, f"**{a.title}**" if a.title else "") if p) or "This action"
+    facts = _facts(a, focus)
     if show_due and as_of:
         due = due_date(a, as_of, period)
         if due:
-            parts.append(f"next due {due.strftime('%d %B %Y').lstrip('0')} ({days_phrase(due, as_of)})")
+            facts.insert(0, f"next due {due.strftime('%d %B %Y').lstrip('0')} ({days_phrase(due, as_of)})")
         elif a.end and a.end < as_of:
-            parts.append(f"ended {a.end.isoformat()} ({days_phrase(a.end, as_of)})")
-    body = " — ".join(p for p in [head, "; ".join(parts)] if p)
-    return f"{body} {ref}"
+            facts.insert(0, f"ended {a.end.isoformat()} ({days_phrase(a.end, as_of)})")
+    what = best_bullets(a.text, terms, lexicon, limit=1 if brief else 2, max_len=140 if brief else 480) \
+        if a.text and a.text != a.title else ""
+    line = f"{name}: {'; '.join(facts)}" if facts else name
+    if what and fold(what) not in fold(a.title):
+        line += f". Outputs: {what}"
+    return f"{line.rstrip('.;: ')} {ref}"
 
 
 def render_unit(text: str, section: Section, cites: Citations) -> str:

@@ -10,17 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assistant.answering import MIN_DENSE
-from assistant.compose import Citations, cut_at_line, render_unit
+from assistant.compose import Citations, cut_at_line, render_unit, shorten
 from assistant.models import Answer
+from assistant.policy import CROSS_PLAN_BUDGET, MIN_DENSE
 
 PER_PLAN_CHARS = 300
 MIN_COVER = 0.25
 MAX_PLANS = 12  # above this many plans, one search over all of them; the best passages' plans are shown
-
-
-def _short(text: str, limit: int = PER_PLAN_CHARS) -> str:
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
 
 
 def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
@@ -54,7 +50,7 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
             if s >= 0.75 * good[0][0] and u.text != picked[0].text:
                 picked.append(u)
                 break
-        body = " ".join(render_unit(_short(u.text), u.section, cites) for u in picked)
+        body = " ".join(render_unit(shorten(u.text, PER_PLAN_CHARS), u.section, cites) for u in picked)
         found.append(p.short_name)
         lines.append(f"- **{p.short_name}**: {body}")
     if not lines or best_dense < MIN_DENSE:
@@ -67,6 +63,6 @@ def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
         if missing:
             head += f" Not found in: {', '.join(missing)}."
     text = head + "\n" + "\n".join(lines)
-    text = cut_at_line(text, 1900)
+    text = cut_at_line(text, CROSS_PLAN_BUDGET)
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
                   as_of=as_of, retrieved=tuple(retrieved))

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
 from assistant.evidence import MONTHS
 from assistant.models import Answer
+from assistant.policy import DEADLINE_BUDGET
 from assistant.retrieve import Hit
 from assistant.route import Reading
 from indexer.records import due_date
@@ -30,7 +31,6 @@ TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days
 ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
 OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
 RELEVANT = 0.25
-ANSWER_CHARS = 1800
 
 
 def asks_deadline_list(question: str) -> bool:
@@ -67,10 +67,10 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         for x in late[:6]:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
                                               lexicon=a.lexicon, as_of=as_of, show_due=True,
-                                              period=ans.periods.get(x.plan), brief=True))
+                                              period=ans.periods.get(x.plan), brief=True, focus="deadline"))
         more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
-        return Answer(answer=cut_at_line(text, ANSWER_CHARS), citations=tuple(cites.items), refused=False,
+        return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                       route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                       meta={"overdue": len(late)})
     if reading.window:
@@ -94,7 +94,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
             found = [f for f in found if not f[0]]
         for _, _, x in found[:6]:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=a.lexicon, as_of=as_of))
+                                              lexicon=a.lexicon, as_of=as_of, focus="deadline"))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         verb = "Ending" if ending else "Scheduled"
@@ -111,10 +111,11 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         for _, x in [u for u in upcoming if u[0] == first][:3]:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
                                               lexicon=a.lexicon, as_of=as_of, show_due=True,
-                                              period=ans.periods.get(x.plan)))
+                                              period=ans.periods.get(x.plan), focus="deadline"))
         head = f"The next deadline after {as_of.isoformat()}:"
     text = head + "\n" + "\n".join(lines)
-    return Answer(answer=cut_at_line(text, ANSWER_CHARS), citations=tuple(cites.items), refused=False, route="deadline",
+    return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
+                  route="deadline",
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
@@ -130,7 +131,7 @@ def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: 
         lines.append("The latest deadlines they give are:")
         for x in latest:
             lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=[],
-                                              lexicon=a.lexicon, as_of=as_of))
-    return Answer(answer=cut_at_line("\n".join(lines), ANSWER_CHARS), citations=tuple(cites.items), refused=False,
+                                              lexicon=a.lexicon, as_of=as_of, focus="deadline"))
+    return Answer(answer=cut_at_line("\n".join(lines), DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                   route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                   meta={"nothing_due": True})

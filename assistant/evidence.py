@@ -60,6 +60,8 @@ DATE_DAY = re.compile(
     rf"\b(?:{'|'.join(MONTHS)})\.?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}|"
     rf"\b\d{{1,2}}\.\s?\d{{1,2}}\.\s?(?:{_YEAR}|\d\d)\b", re.I)
 DATE_ANY = re.compile(rf"{DATE_DAY.pattern}|\b(?:{'|'.join(MONTHS)})\b|\b{_YEAR}\b|\bQ[1-4]\b", re.I)
+DEADLINE_WORDS = re.compile(r"\b(deadline|permanent(?:ly)?|each (?:semester|year|month)|annual(?:ly)?|"
+                            r"every (?:year|month|semester)|once a year|twice a year|ongoing)\b", re.I)
 AMOUNT = re.compile(r"(?:EUR|€|USD|US\$|\$|GBP|£)\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:EUR|euros?|million|mln)\b",
                     re.I)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
@@ -169,8 +171,8 @@ def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:
         return True
     if kind == "date_day":
         return bool(DATE_DAY.search(text))
-    if kind == "date":
-        return bool(DATE_ANY.search(text))
+    if kind == "date":  # a date, or a deadline the plan states without one ("Permanent", "each semester")
+        return bool(DATE_ANY.search(text) or DEADLINE_WORDS.search(text))
     if kind == "amount":
         return bool(AMOUNT.search(text))
     if kind == "findings":

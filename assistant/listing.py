@@ -17,6 +17,7 @@ from assistant.action_index import number_key
 from assistant.compose import Citations, render_action
 from assistant.models import Answer
 from assistant.names import NameTable
+from assistant.policy import LIST_BUDGET
 from assistant.route import Reading
 from indexer.models import Action
 
@@ -112,12 +113,12 @@ def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Re
     cites = Citations(a.records)
     head = f"{len(actions)} action{'s are' if len(actions) != 1 else ' is'} {what}:" if what else ""
     lines: list[str] = []
-    budget = 1500 - len(head)
+    budget = LIST_BUDGET - len(head)
     for x in actions[:SHOW]:
         # a line that does not fit is not shown; its citation is dropped where the answer is finished
         line = render_action(x, a.records.section(x.section_id), cites, terms=q.terms, lexicon=a.lexicon,
                              as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan),
-                             brief=bool(what))
+                             brief=bool(what), focus=reading.route)
         if lines and sum(len(ln) for ln in lines) + len(line) > budget:
             break
         lines.append(line)

@@ -34,7 +34,9 @@ _FOLLOW = re.compile(r"^\s*(and|what about|how about|also|then)\b|\b(it|its|that
 _COUNTRY = re.compile(r"\bwhich (?:member )?(country|countries|state|states|nation)\b", re.I)
 _PLACE = re.compile(r"\b(which|what) (city|place|town|venue|location)\b|\bwhere\b", re.I)
 _COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+){0,3})", re.I)
-_DAY = re.compile(r"\b(on )?what (?:exact )?(?:date|day)\b|\bwhich date\b", re.I)
+_DAY = re.compile(r"\b(on )?what(?:'s|’s| is| was)? (?:the )?(?:exact )?(?:date|day)\b|\bwhich date\b", re.I)
+# "when does X end?", "by when must …": one subject's date is asked for (a window question lists many)
+_WHEN_OF = re.compile(r"^\s*(?:when|by when|until when|what(?:'s|’s| is) the deadline)\b", re.I)
 _FINDINGS = re.compile(r"\b(findings?|results?|conclusions?|outcomes?) of\b|\bwhat did\b.*\b(find|show|"
                        r"conclude)\b", re.I)
 
@@ -145,6 +147,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type = "amount"
     elif _FINDINGS.search(q):
         answer_type = "findings"
+    elif route == "deadline" and window is None and _WHEN_OF.search(q):
+        answer_type = "date"
     return Reading(route=route, answer_type=answer_type, window=window, window_text=window_text,
                    count_noun=count_noun, follow_up=follow_up, asks_driver=asks_driver,
                    asks_funding=asks_funding, asks_when=asks_when)

@@ -49,10 +49,15 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
+# British -ise/-isation spellings meet the American -ize/-ization ones ("organisation"/"organization");
+# applied to both the plans and the questions, so a word that merely ends so is folded alike on both sides
+_BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding' meet."""
-    return _STEMMER.stemWord(word.lower())
+    """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding', 'organised'/'organized' meet."""
+    return _STEMMER.stemWord(_BRITISH.sub(r"iz\1", word.lower()))
 
 
 def tokens(text: str) -> list[str]:

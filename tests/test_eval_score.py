@@ -208,7 +208,7 @@ def test_run_eval_json_shape(tmp_path: Path) -> None:
                                    source_doc="p.txt", source_quote="Nothing about budgets.") + "\n")
     settings = SimpleNamespace(corpus_dir=corpus, data_dir=tmp_path / "data")
     result = run_eval(settings, gold, k=5, progress=False, assistant=StubAssistant(_store(tmp_path)))
-    top = set(METRICS) | {"by_type", "items", "k", "gold", "date"}
+    top = set(METRICS) | {"by_type", "items", "k", "gold", "date", "part"}
     assert set(result) == top
     assert set(result["latency_ms"]) == {"p50", "p95"}
     assert set(result["by_type"]) == {"driver", "unanswerable"}
@@ -276,3 +276,55 @@ def test_eval_command_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(eval.run, "run_eval", boom)
     bad = runner.invoke(app, ["eval", str(gold)])
     assert bad.exit_code == 3 and "plans index" in bad.output
+
+
+class ConversationStub(StubAssistant):
+    """Records each question with the conversation it was asked in."""
+
+    def __init__(self, records: RecordStore) -> None:
+        super().__init__(records)
+        self.asked: list[tuple[str, str | None]] = []
+
+    def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
+            **_: object) -> Answer:
+        self.asked.append((question, conversation_id))
+        answer = super().ask(question, as_of=as_of)
+        return Answer(answer.answer, answer.citations, answer.refused, answer.route, answer.as_of,
+                      answer.retrieved, conversation_id or "c-1")
+
+
+def test_history_is_asked_first_in_one_conversation_and_only_the_last_answer_scored(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "p.txt").write_text(TEXT)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(_line(id="f1", question="and who leads it?", must_include=["PCC SEE"], source_doc="p.txt",
+                          source_quote="The *PCC SEE* Secretariat was appointed by the ministers\tas",
+                          history=["what budget is there?", "what about the secretariat?"]) + "\n")
+    stub = ConversationStub(_store(tmp_path))
+    settings = SimpleNamespace(corpus_dir=corpus, data_dir=tmp_path / "data")
+    result = run_eval(settings, gold, k=5, progress=False, assistant=stub)
+    assert stub.asked == [("what budget is there?", None), ("what about the secretariat?", "c-1"),
+                          ("and who leads it?", "c-1")]
+    # the first history answer is a refusal; only the last answer counts
+    assert result["items"][0]["correct"] and not result["items"][0]["refused"]
+
+
+def test_a_bad_history_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "g.jsonl"
+    path.write_text(_line(history="not a list") + "\n")
+    with pytest.raises(InputError, match="history"):
+        load_gold(path)
+
+
+def test_the_split_is_fixed_and_holds_out_about_two_fifths() -> None:
+    from eval.score import part_of
+
+    ids = [f"q-{n}" for n in range(2000)]
+    parts = [part_of(i) for i in ids]
+    assert parts == [part_of(i) for i in ids]  # the same every run
+    assert 0.35 < parts.count("holdout") / len(ids) < 0.45
+    with pytest.raises(InputError, match="tune"):
+        from eval.run import _select
+
+        _select([], None, part="train")

@@ -1,0 +1,30 @@
+"""Thresholds and length budgets of the answering core, in one place, each with how it was set.
+
+Tuned only on the "tune" part of the gold split (``eval.score.part_of``); the "holdout" part is
+reported, never looked at while choosing these.
+"""
+
+from __future__ import annotations
+
+# -- topic and support ------------------------------------------------------------------------
+# below this cosine similarity no passage is about the question at all (off-topic questions such as
+# "capital of France" or "football world cup" stay <= 0.39; on-topic ones >= 0.45)
+MIN_DENSE = 0.40
+# IDF-weighted share of the question's words a passage must hold to count as lexical support
+MIN_COVERAGE = 0.34
+# a passage at least this close in meaning supports an answer even when the question's words differ
+# from the plan's (paraphrase, informal wording): halfway between the off-topic ceiling (0.39) and the
+# median best similarity of on-topic tune questions (0.68)
+SEMANTIC_SUPPORT = 0.55
+
+# -- intent reading ---------------------------------------------------------------------------
+# below this classifier confidence the rule reading of the question decides the answer kind
+MIN_INTENT_CONFIDENCE = 0.5
+
+# -- lengths (characters of answer text; the hard limit for a useful answer is 2,000) -------------
+ANSWER_BUDGET = 1500  # evidence answers (a few cited passages)
+LIST_BUDGET = 1500  # listed actions
+DEADLINE_BUDGET = 1800  # deadline windows (a head line and up to six actions)
+CROSS_PLAN_BUDGET = 1900  # one short passage per plan
+OVERVIEW_BUDGET = 1800  # plan overviews, capabilities, counts
+RELATED_CHARS = 400  # the closest passage shown when the asked-for fact is missing
