@@ -105,11 +105,23 @@ def _money(a: Action) -> str:
     return f"funding: {a.funding}"
 
 
-def _facts(a: Action, focus: str | None) -> list[str]:
+def _day(d: date) -> str:
+    return d.strftime("%d %B %Y").lstrip("0")
+
+
+def _when(a: Action) -> str:
+    """The timeline as the plan writes it, and its end date in words where it was parsed."""
+    if not a.timeline:
+        return f"status: {a.status}" if a.status != "unknown" else ""
+    if a.end and not a.recurrence and a.precision == "day":
+        return f"timeline: {a.timeline} (ends {_day(a.end)})"
+    return f"timeline: {a.timeline}"
+
+
+def action_facts(a: Action, focus: str | None) -> list[str]:
     """The action's who / when / money as clauses, the one the question asks about first."""
     who = f"driven by {', '.join(a.drivers)}" if a.drivers else "no driver is named"
-    when = (f"timeline: {a.timeline}" if a.timeline else
-            f"status: {a.status}" if a.status != "unknown" else "")
+    when = _when(a)
     money = _money(a)
     order = {"funding": (money, who, when), "budget": (money, who, when), "deadline": (when, who, money)}
     return [c for c in order.get(focus or "", (who, when, money)) if c]
@@ -123,11 +135,11 @@ def render_action(a: Action, section: Section, cites: Citations, *, terms: list[
     delivers, cited."""
     ref = cites.cite(section)
     name = " ".join(p for p in (a.number, f"**{a.title}**" if a.title else "") if p) or "This action"
-    facts = _facts(a, focus)
+    facts = action_facts(a, focus)
     if show_due and as_of:
         due = due_date(a, as_of, period)
         if due:
-            facts.insert(0, f"next due {due.strftime('%d %B %Y').lstrip('0')} ({days_phrase(due, as_of)})")
+            facts.insert(0, f"next due {_day(due)} ({days_phrase(due, as_of)})")
         elif a.end and a.end < as_of:
             facts.insert(0, f"ended {a.end.isoformat()} ({days_phrase(a.end, as_of)})")
     what = best_bullets(a.text, terms, lexicon, limit=1 if brief else 2, max_len=140 if brief else 480) \

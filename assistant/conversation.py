@@ -9,10 +9,22 @@ Example::
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+
+# a question that continues the conversation: it opens as a continuation or points back at what
+# was just discussed ("and who funds it?", "ok and who owns that bit?", "is that going to continue?")
+_CONTINUES = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|and|also|then)\b|what about\b|how about\b)", re.I)
+_POINTS_BACK = re.compile(r"\b(?:it|its|that|this|those|these|they|them|their|the same|the latter|the former)\b",
+                          re.I)
+
+
+def refers_back(question: str) -> bool:
+    """Does the question continue the previous one (only meaningful when there is one)?"""
+    return bool(_CONTINUES.search(question) or _POINTS_BACK.search(question))
 
 
 @dataclass(frozen=True)

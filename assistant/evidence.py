@@ -196,7 +196,7 @@ def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:
 def focus_terms(question: str, plan_words: set[str], lexicon: Lexicon) -> list[str]:
     """Names in the question (acronyms, capitalised words not starting it), rarest first,
     leaving out words that only name a plan."""
-    words = re.findall(r"\b[A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)?\b", question)
+    words = re.findall(r"\b[A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)?\b", re.sub(r"['’]s\b", "", question))
     first = re.match(r"\s*(\w+)", question)
     out = []
     for i, w in enumerate(words):

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -23,10 +24,14 @@ from assistant.action_index import ActionIndex
 from assistant.action_terms import ActionTerms
 from assistant.answering import Answerer
 from assistant.compose import cite_only_what_is_shown
-from assistant.conversation import ConversationMemory, Turn
+from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.evidence import Lexicon
+from assistant.intent import IntentClassifier
+from assistant.kinds.base import Ask, Context
+from assistant.kinds.order import build_kinds
 from assistant.models import Answer
 from assistant.names import NameTable
+from assistant.policy import MIN_INTENT_CONFIDENCE
 from assistant.retrieve import HybridRetriever
 from assistant.route import read_question
 from indexer.embed import make_query_embedder
@@ -68,6 +73,9 @@ class Assistant:
         self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)
         self.memory = ConversationMemory()
         self.answerer = Answerer(self)
+        self.context = Context.of(self)
+        self.kinds = build_kinds()  # the answer kinds, in KIND_ORDER
+        self.intents = _load_intents(settings, self.embedder)
 
     def plans_named_in(self, question: str) -> list[Plan]:
         """The plans a question names: by organisation acronym or distinctive title words,
@@ -92,32 +100,44 @@ class Assistant:
         question = " ".join(question.split())
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
+        plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
+        intent = self.intents.classify(question)  # the new words say what is asked, even in a follow-up
+        kind = intent.kind if intent.confidence >= MIN_INTENT_CONFIDENCE else None
         reading = read_question(question, as_of=as_of, has_history=last is not None)
-        if plan:
-            plans = [resolve_plan(self.records, plan)]
-        else:
-            plans = self.plans_named_in(question)
         resolved = question
-        if reading.follow_up and last is not None:
+        follow_up = last is not None and (reading.follow_up or refers_back(question))
+        if follow_up and last is not None:
             if not plans:
                 plans = [self.records.plan(pid) for pid in last.plan_ids]
                 resolved = f"{question} {last.question}"
             else:  # "and the ECO plan?": the last question asked of another plan
                 resolved = f"{last.question} {question}"
             # the new words say what is asked ("when does it end?"); the resolved text says of what
-            own = reading.route if reading.route != "content" else last.route
+            own = kind if kind in ROUTED_KINDS else reading.route if reading.route != "content" else last.route
             if own in ("follow_up", "refusal", "cross_plan") and not plans:
                 own = "content"
             reading = replace(read_question(resolved, as_of=as_of), route=own, follow_up=True)
-        answer = cite_only_what_is_shown(self.answerer.answer(resolved, reading, plans, as_of))
+        elif kind in ROUTED_KINDS and reading.route != kind and not reading.window:
+            reading = replace(reading, route=kind)  # the meaning decides the route; the rules fill the slots
+        ask = Ask(question=resolved, intent=intent.label, confidence=intent.confidence, plans=tuple(plans),
+                  as_of=as_of, reading=reading, follow_up=follow_up, said=question,
+                  previous=last.section_ids if follow_up and last is not None else ())
+        answer = None
+        for name in ("follow_up", kind):  # the previous answer's subject, then the kind the meaning names
+            if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
+                answer = self.kinds[name].answer(ask, self.context)
+        if answer is None:
+            answer = self.answerer.answer(resolved, reading, plans, as_of)
+        answer = cite_only_what_is_shown(answer)
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
                                   tuple(c.section_id for c in answer.citations)))
-        route = "follow_up" if reading.follow_up or resolved != question else answer.route
+        route = "follow_up" if follow_up else answer.route
         answer = Answer(answer=answer.answer, citations=answer.citations, refused=answer.refused,
                         route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
                         meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,
-                              "plans": [p.id for p in plans]})
+                              "plans": [p.id for p in plans], "intent": intent.label,
+                              "intent_confidence": round(intent.confidence, 3)})
         if self.llm is not None and not answer.refused:
             from assistant.llm import phrase
 
@@ -154,6 +174,18 @@ def _title_aliases(plan: Plan) -> set[str]:
         if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
             out.add(f"{a} {b}".lower())
     return out
+
+
+# the routes of the grounded evidence answerer that an intent may choose
+ROUTED_KINDS = ("driver", "funding", "budget", "deadline", "content", "cross_plan")
+
+
+def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:
+    """The intent classifier over the query embedder; its example vectors are cached in the data folder."""
+    import numpy as np
+
+    return IntentClassifier.load(lambda xs: np.asarray(embedder.embed_documents(xs), dtype=np.float32),
+                                 Path(settings.data_dir))
 
 
 _DEFAULT: Assistant | None = None

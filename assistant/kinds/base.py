@@ -40,6 +40,8 @@ class Ask:
     as_of: date
     reading: Reading
     follow_up: bool = False
+    said: str = ""  # the question as asked (``question`` may carry a follow-up's subject)
+    previous: tuple[str, ...] = ()  # the sections the previous answer of the conversation cited
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,103 @@
+"""Follow-ups about the subject of the previous answer: "and who funds it?", "is that going to
+continue in 2019?", "ok and who owns that bit?". The subject is the action the previous answer
+cited (the one the new words fit best); the new question says which of its facts is wanted, and
+that fact comes first. When the plan does not state it, the answer says so (refused) and shows
+what the plan does say about the subject.
+
+Example::
+
+    ask = Ask("and who funds it?", "funding", 0.9, plans, as_of, reading, follow_up=True,
+              previous=("wbcsci-…:0123",))
+    FollowUpKind().answer(ask, ctx)  # "3.2 …: funded by IPA II 2014; driven by … [1]"
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.compose import Citations, action_facts, render_action
+from assistant.deadlines import TIME_WORDS
+from assistant.kinds.base import Ask, Context
+from assistant.models import Answer
+from assistant.policy import MIN_COVERAGE
+from assistant.retrieve import query_terms
+from indexer.models import Action
+from indexer.text import fold, stem
+
+# a follow-up that describes its subject in this many words of the plans' own must match it
+SUBJECT_WORDS = 3
+# the facts a follow-up may ask about an action, by the route the question reads as
+FACT_ROUTES = ("driver", "funding", "budget", "deadline")
+_MISSING = {"driver": "who drives it", "funding": "how it is funded", "budget": "its budget",
+            "deadline": "when it is due"}
+
+
+def _has(a: Action, route: str) -> bool:
+    if route == "driver":
+        return bool(a.drivers)
+    if route in ("funding", "budget"):
+        return bool(a.funding or a.amounts) if route == "funding" else bool(a.amounts)
+    return bool(a.timeline or a.start or a.end or a.recurrence)
+
+
+def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> str:
+    """Whether the action runs into the asked-about window, from its end date."""
+    lo, hi = window
+    if a.end is None:
+        return ""
+    if a.end < lo:
+        return f"It ends on {a.end.isoformat()}, before {window_text or lo.isoformat()} ({lo.isoformat()} " \
+               f"to {hi.isoformat()}): the plan does not carry it on into that period."
+    return f"It runs until {a.end.isoformat()}, into {window_text or 'that period'}."
+
+
+class FollowUpKind:
+    """Answers a follow-up about the action the previous answer was about."""
+
+    name = "follow_up"
+
+    def subject(self, ask: Ask, ctx: Context) -> list[Action]:
+        """The previous answer's actions, the one the new words fit best first; none when the new
+        words are about something the previous answer did not cite."""
+        seen: dict[str, Action] = {}
+        for sid in ask.previous:
+            for a in ctx.records.actions_of_section(sid):
+                seen.setdefault(a.id, a)
+        actions = list(seen.values())
+        if not actions:
+            return []
+        # the new question's own words that the plans use (the asker's paraphrase cannot match) and
+        # that are not about time ("next year", "continue"): they describe the subject, if anything
+        own = [t for t in query_terms(ask.said) if ctx.lexicon.df.get(stem(t), 0) and t not in TIME_WORDS]
+        if not own:
+            return actions[:1]
+        scored = sorted(((ctx.lexicon.coverage(own, f"{a.need} {a.title} {a.text} {' '.join(a.drivers)}"), i, a)
+                         for i, a in enumerate(actions)), key=lambda x: (-x[0], x[1]))
+        if scored[0][0] < MIN_COVERAGE and len(own) >= SUBJECT_WORDS:
+            return []  # the question describes a subject of its own that the previous answer did not cite
+        return [scored[0][2]]
+
+    def answer(self, ask: Ask, ctx: Context) -> Answer | None:
+        route = ask.reading.route
+        if not ask.follow_up or not ask.previous or route not in FACT_ROUTES:
+            return None
+        subject = self.subject(ask, ctx)
+        if not subject:
+            return None
+        a = subject[0]
+        cites = Citations(ctx.records)
+        line = render_action(a, ctx.records.section(a.section_id), cites, terms=[], lexicon=ctx.lexicon,
+                             as_of=ask.as_of, period=ctx.periods.get(a.plan), brief=True, focus=route)
+        if not _has(a, route):
+            text = f"The plan does not say {_MISSING[route]}. What it says of this action: {line}"
+            return Answer(answer=text, citations=tuple(cites.items), refused=True, route=route, as_of=ask.as_of,
+                          retrieved=(a.section_id,), meta={"refusal_reason": f"{_MISSING[route]} is not stated",
+                                                           "subject": a.id})
+        # the asked fact as the opening sentence, then the rest of what the plan says of the action
+        first = f"{a.number or 'It'} is {action_facts(a, route)[0]}".replace(" is timeline:", "'s timeline is")
+        first = first.replace(" is status:", "'s status is")
+        if route == "deadline" and ask.reading.window:
+            first = _window_sentence(a, ask.reading.window, ask.reading.window_text) or first
+        text = f"{fold(first).rstrip('.')} {cites.cite(ctx.records.section(a.section_id))}.\n{line}"
+        return Answer(answer=text, citations=tuple(cites.items), refused=False, route=route, as_of=ask.as_of,
+                      retrieved=(a.section_id,), meta={"subject": a.id})
