@@ -1,0 +1,48 @@
+"""The word lists in assistant/vocab/*.yaml: they load, every entry says why it holds, no key is
+written twice, and entries removed as question-specific stay removed."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from assistant import vocab
+from assistant.deadlines import TIME_WORDS
+from assistant.evidence import SYNONYMS
+from assistant.listing import FILLER
+from assistant.retrieve import STOPWORDS
+
+WORD_LISTS = ("stopwords", "time_words", "listing_filler")
+
+
+def test_data_files_load_and_are_what_the_modules_use():
+    assert STOPWORDS == vocab.words("stopwords") and "the" in STOPWORDS
+    assert TIME_WORDS == vocab.words("time_words") and "deadline" in TIME_WORDS
+    assert FILLER == vocab.words("listing_filler") and "unfunded" in FILLER
+    assert dict(SYNONYMS) == dict(vocab.synonyms()) and "funding" in SYNONYMS["money"]
+
+
+@pytest.mark.parametrize("name", WORD_LISTS)
+def test_every_word_group_has_a_reason_and_no_word_twice(name):
+    groups = vocab.word_groups(name)
+    assert groups
+    for g in groups:
+        assert len(g["reason"]) >= 15, g
+        assert g["words"] and all(w == w.lower() and " " not in w for w in g["words"]), g
+    found = [w for g in groups for w in g["words"]]
+    assert len(found) == len(set(found)), sorted({w for w in found if found.count(w) > 1})
+
+
+def test_every_synonym_has_a_reason_and_wordings():
+    for key, entry in vocab.synonym_entries().items():
+        assert key == key.lower(), key
+        assert len(entry["reason"].strip()) >= 15, key
+        assert "gold" not in entry["reason"].lower() and "dev-" not in entry["reason"], key
+        assert entry["means"] and all(isinstance(m, str) and m == m.lower() for m in entry["means"]), key
+
+
+def test_a_key_written_twice_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="twice"):
+        yaml.load("money: {means: [funding], reason: x}\nmoney: {means: [budget], reason: y}\n",
+                  Loader=vocab._UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
