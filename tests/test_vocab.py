@@ -46,3 +46,23 @@ def test_a_key_written_twice_is_refused(tmp_path):
         yaml.load("money: {means: [funding], reason: x}\nmoney: {means: [budget], reason: y}\n",
                   Loader=vocab._UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
 
+
+
+def test_lists_that_only_see_content_words_hold_no_stop_word():
+    # the deadline topic and the listing topic are taken from terms already without stop words
+    assert not TIME_WORDS & STOPWORDS
+    assert not FILLER & STOPWORDS
+
+
+# entries that existed for one question (or that the stemmer already covers) and were removed
+REMOVED_SYNONYMS = ("interpreters", "kosovo", "named", "sits", "rhythm", "meeting")
+
+
+@pytest.mark.parametrize("key", REMOVED_SYNONYMS)
+def test_a_removed_synonym_is_gone(key):
+    assert key not in vocab.synonym_entries() and key not in SYNONYMS
+    assert not any("omik" in m for means in SYNONYMS.values() for m in means)
+
+
+def test_removed_filler_is_gone():
+    assert "part" not in FILLER
