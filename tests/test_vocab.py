@@ -66,3 +66,19 @@ def test_a_removed_synonym_is_gone(key):
 
 def test_removed_filler_is_gone():
     assert "part" not in FILLER
+
+
+def test_route_reads_general_forms_not_one_question_fragments():
+    from datetime import date
+
+    from assistant.route import read_question
+
+    as_of = date(2018, 5, 1)
+    # "who else ..." asks for a driver like any "who ..." question
+    assert read_question("Who else drives the training on financial investigations?", as_of=as_of).asks_driver
+    # "behind" is not a driver word ("behind schedule", "behind us")
+    assert not read_question("Which deadlines are already behind us?", as_of=as_of).asks_driver
+    # "from what/which year|date ... start" asks for a date, however the year is asked for
+    for q in ("From what year were the seminars supposed to start?",
+              "From which date does the training start?", "Since when does the network start operating?"):
+        assert read_question(q, as_of=as_of).route == "deadline", q
