@@ -12,6 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
+from assistant import vocab
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
 from assistant.evidence import MONTHS
 from assistant.models import Answer
@@ -20,14 +21,8 @@ from assistant.retrieve import Hit
 from assistant.route import Reading
 from indexer.records import due_date
 
-TIME_WORDS = {"next", "month", "months", "week", "weeks", "year", "years", "days", "day", "due", "deadline",
-              "deadlines", "scheduled", "coming", "upcoming", "still", "ahead", "end", "when", "long",
-              "mid", "early", "late", "today", "now", "fall", "falls", "track", "deliver", "activities",
-              "activity", "milestones", "milestone", "related", "before", "this", "soon", "near",
-              "actions", "action", "items", "things", "within", "during", "over", "planned", "foreseen",
-              "happen", "happening", "take", "place", "ends", "ending", "finish", "finishes", "expire",
-              "expires", "close", "closes", "conclude", "overdue", "start", "starts",
-              "missed", "one", "two", "three", "four", "five", "six", "twelve", "thirty", "sixty", "ninety"}
+# words that say when, not what (assistant/vocab/time_words.yaml)
+TIME_WORDS = vocab.words("time_words")
 ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
 OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
 RELEVANT = 0.25

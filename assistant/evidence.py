@@ -15,41 +15,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from assistant import vocab
 from indexer.models import Section
 from indexer.store import RecordStore
 from indexer.text import fold, stem, term_counts, tokens
 
-# a few equivalences plans and people word differently
-SYNONYMS = {
-    "yearly": ("annual", "annually", "once a year", "every year"),
-    "annual": ("yearly", "once a year", "annually"),
-    "money": ("funding", "funds", "budget", "financ"),
-    "financed": ("funding", "funded", "budget"),
-    "funded": ("funding", "available", "financ"),
-    "paid": ("funding", "budget", "funded"),
-    "twice": ("semester", "bi-annual", "twice"),
-    "lead": ("lead", "driver", "responsible", "led"),
-    "drives": ("driver", "lead", "responsible"),
-    "runs": ("driver", "lead", "responsible"),
-    "cybercrime": ("cyber", "ict"),
-    "ict": ("cyber", "information and communication"),
-    "cyber": ("cybercrime", "ict"),
-    "trafficking": ("thb", "trafficking"),
-    "interpreters": ("interpret", "interpretation"),
-    "kosovo": ("omik", "kp"),
-    "meeting": ("meet", "meetings"),
-    "oversight": ("monitor", "review", "evaluat"),
-    "review": ("review", "monitor", "evaluat"),
-    "accountable": ("responsib", "in charge"),
-    "named": ("appoint", "designat"),
-    "recurring": ("annual", "every year", "once a year", "regular"),
-    "responsible": ("responsib", "in charge", "driver"),
-    "sits": ("compris", "member", "composed"),
-    "members": ("compris", "member", "composed"),
-    "rhythm": ("once a year", "semester", "annual", "each"),
-    "often": ("once a year", "annual", "semester", "each", "every"),
-    "frequency": ("once a year", "annual", "semester", "every"),
-}
+# a few equivalences plans and people word differently (assistant/vocab/synonyms.yaml, each with its reason)
+SYNONYMS = vocab.synonyms()
 _ABBREV = r"(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bNo\.)(?<!\besp\.)(?<!\bapprox\.)(?<!\bvs\.)"
 _SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
 MONTHS = ("january february march april may june july august september october november december "

@@ -13,6 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
+from assistant import vocab
 from assistant.action_index import number_key
 from assistant.compose import Citations, render_action
 from assistant.models import Answer
@@ -33,11 +34,8 @@ _AVAILABLE = re.compile(r"\b(funding (?:is )?available|already funded|fully fund
 _LIST = re.compile(r"^\s*(what|which|list|show|are there|is there anything|anything)\b", re.I)
 _DRIVES = re.compile(r"\b(lead|leads|led|drive|drives|driven|run|runs|implement\w*|responsible|in charge)\b",
                      re.I)
-FILLER = {"what", "which", "still", "actions", "action", "activities", "activity", "items", "things",
-          "projects", "funding", "funded", "seeking", "seek", "sought", "negotiated", "negotiation", "being",
-          "available", "money", "list", "show", "need", "needs", "more", "yet", "already", "fully",
-          "unfunded", "lead", "leads", "drive", "drives", "run", "runs", "responsible", "implement",
-          "implements", "charge", "secured", "does", "looking", "donors", "part"}
+# words that state the listing criterion, not its topic (assistant/vocab/listing_filler.yaml)
+FILLER = vocab.words("listing_filler")
 
 
 def numbered_actions(a: Any, question: str, plan_ids: set[str]) -> list[Action]:

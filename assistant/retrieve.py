@@ -19,25 +19,15 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from assistant import vocab
 from indexer.models import Section
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore, passages_for
 
 RRF_K = 60
 EXACT_DENSE_PLANS = 8  # questions about up to this many plans score those plans' passages exactly
-STOPWORDS = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers how i if in into is it its itself just me more most my no nor not
-now of off on once only or other our out over own same she should so some such than that the their
-them then there these they this those through to too under until up very was we were what when
-where which while who whom why will with would you your yet there's what's it's isn't anything
-say says said tell plan plans according supposed make made going get got give given take taken
-kind sort way ways much many thing things anyone someone something yet already still ever
-mention mentions mentioned context explicitly deal deals dealt discuss discusses refer refers regarding
-concerning talk talks propose proposes proposed change changed changes differ differs difference
-compare agree agrees come comes long
-""".split())
+# words that say how a question is asked, not what about (assistant/vocab/stopwords.yaml)
+STOPWORDS = vocab.words("stopwords")
 
 
 @dataclass(frozen=True)

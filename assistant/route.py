@@ -17,15 +17,15 @@ from datetime import date, timedelta
 ROUTES = ("driver", "funding", "deadline", "budget", "content", "cross_plan", "follow_up")
 
 _DRIVER = re.compile(
-    r"\b(who(?:'s| is| are| was)?\b(?! else)|which (?:organi[sz]ation|body|bodies|country|countries|agency|"
+    r"\b(who(?:'s| is| are| was)?\b|which (?:organi[sz]ation|body|bodies|country|countries|agency|"
     r"partner|institution)s?\b|responsible|in charge|lead(?:s|ing)?\b|drives?|driving|driver|runs?\b|"
-    r"implement(?:s|ing)|deliver(?:s|ing)|coordinat(?:es|ing|or)|behind)", re.I)
+    r"implement(?:s|ing)|deliver(?:s|ing)|coordinat(?:es|ing|or))", re.I)
 _FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donors?|sponsor\w*|"
                       r"seeking|negotiat\w*)\b", re.I)
 _BUDGET = re.compile(r"\b(budget|how much|amount|contribution|eur\b|euros?|million)\b", re.I)
 _DEADLINE = re.compile(r"\b(when|deadline|due|until|by when|how long|next (?:month|week|year|"
                        r"quarter|\d+ \w+)|coming up|upcoming|scheduled|overdue|ahead|end date|"
-                       r"start(?:s|ing)?\b|timeline|still (?:to come|coming))", re.I)
+                       r"start(?:s|ing)?\b|timeline)", re.I)
 _CROSS = re.compile(r"\b(which (?:of the )?plans|which documents|all (?:the )?plans|across (?:the )?plans|"
                     r"compare|comparison|both plans|two (?:\w+ )?plans|each plan|between the .* and the|"
                     r"do the (?:two|\w+ \w+) plans|plans (?:mention|agree|differ|say))", re.I)
@@ -128,7 +128,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         route = "funding"
     elif asks_driver:
         route = "driver"
-    elif asks_when and re.match(r"^\s*(when|from what|by when|until when|what is the deadline)", q, re.I):
+    elif asks_when and re.match(r"^\s*(when|by when|until when|since when|from when|what is the deadline|"
+                                r"(?:from|since|in|by|until) (?:what|which) (?:year|month|date|day)\b)", q, re.I):
         route = "deadline"
     else:
         route = "content"
