@@ -1,4 +1,10 @@
-"""Cross-plan answers: which plans say something on a topic, what each says, which do not.
+"""Cross-plan answers: which plans say something on a topic, what each proposes, which do not; two
+named plans compared; questions about the plans' form (dates, responsible bodies, funding on their
+actions) counted from the action records (``assistant.crossplan_form``).
+
+A plan addresses the topic when its best passage is close in meaning to the question (dense cosine
+>= ``SEMANTIC_SUPPORT``) or holds the question's topic words (coverage >= ``MIN_COVERAGE``); the
+words that only frame the question ("which plans actually deal with …") do not count.
 
 Example::
 
@@ -7,62 +13,185 @@ Example::
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, cut_at_line, render_unit, shorten
+from assistant.compose import Citations, best_bullets, cut_at_line, render_unit, shorten
+from assistant.crossplan_form import form_answer, form_field, is_framing, join_names, number_word
+from assistant.evidence import SYNONYMS, Unit, stem
 from assistant.models import Answer
-from assistant.policy import CROSS_PLAN_BUDGET, MIN_DENSE
+from assistant.policy import CROSS_PLAN_BUDGET, MIN_COVERAGE, MIN_DENSE, SEMANTIC_SUPPORT
 
-PER_PLAN_CHARS = 300
-MIN_COVER = 0.25
+PER_PLAN_CHARS = 300  # one line per plan when several plans are listed
+PAIR_CHARS = 650  # one paragraph per plan when two named plans are compared
+SECOND_UNIT = 0.75  # a further unit is shown when it scores at least this share of the plan's best
+PAIR_UNIT = 0.6  # the same, when two plans are compared (each has more room)
+SUPPORT_UNITS = 6  # a plan's best units read when saying what one plan has and the other lacks
+# a topic of one or two words ("drug trafficking") is only held by a passage holding its main word:
+# "trafficking" alone is another topic; a longer question is worded in more words than any passage uses
+SHORT_TOPIC_COVER = 0.5
 MAX_PLANS = 12  # above this many plans, one search over all of them; the best passages' plans are shown
+TOPIC_MAX = 80  # characters of the question quoted as its topic in the opening sentence
+_CLAUSE_END = re.compile(r", and (?:which|what|how|who|where|when|why)\b| and which\b|\?|;", re.I)
+
+
+def topic_query(ans: Any, q: Any) -> Any:
+    """The question with its framing words left out (and words no plan uses, unless a synonym
+    stands in for them): what a plan must say something about."""
+    lex = ans.a.lexicon
+    terms = [t for t in q.terms if not is_framing(t) and (lex.df.get(stem(t), 0) > 0 or t in SYNONYMS)]
+    if not terms:
+        return q
+    lexical = " ".join(w for w in q.lexical.split() if not is_framing(w.rstrip("*")))
+    return replace(q, terms=terms, lexical=lexical or q.lexical)
+
+
+def topic_phrase(question: str, terms: list[str]) -> str:
+    """The stretch of the question from its first topic word to its last, as asked ("human
+    trafficking", "focal point networks or contact points"), or a neutral phrase."""
+    clause = _CLAUSE_END.split(question)[0] or question
+    low = clause.lower()
+    spans = [m.span() for t in terms for m in [re.search(rf"\b{re.escape(t)}\w*", low)] if m]
+    if not spans:
+        return "the topic"
+    phrase = clause[min(s for s, _ in spans): max(e for _, e in spans)].strip(" ,(")
+    return phrase if 0 < len(phrase) <= TOPIC_MAX else "the topic"
+
+
+def focused(text: str, terms: list[str], lexicon: Any, limit: int) -> str:
+    """At most ``limit`` characters of a unit: the window (starting at a clause) holding most of the
+    question's words, with an ellipsis where text is left out."""
+    if len(text) <= limit:
+        return text
+    starts = [0] + [m.end() for m in re.finditer(r"[,;:•]\s+|\s+-\s+|\.\s+", text)]
+    best = max(starts, key=lambda s: (lexicon.coverage(terms, text[s:s + limit]), -s))
+    out = shorten(text[best:], limit)
+    return out if best == 0 else "… " + out
+
+
+def unit_text(ans: Any, u: Unit, q: Any) -> str:
+    """A unit as shown: a table row holding actions as their numbers, titles and best outputs."""
+    acts = ans.a.actions_of(u.section.id) if u.section.kind == "table_row" else []
+    if not acts:
+        return u.text
+    out = []
+    for a in acts[:2]:
+        name = " ".join(x for x in (a.number, a.title) if x)
+        what = best_bullets(a.text, q.terms, ans.a.lexicon, limit=1, max_len=200) \
+            if a.text and a.text != a.title else ""
+        out.append(f"{name} — {what}" if what and name else name or what)
+    return "; ".join(out)
+
+
+def plan_evidence(ans: Any, q: Any, hits: list, more: bool = False) -> tuple[bool, list[Unit], str]:
+    """Does the plan address the topic (close in meaning, or holding its words), its best units
+    (by ``ans.ranked_units``; more of them with ``more``), and the text of its supporting units."""
+    best_dense = max((h.dense or 0.0 for h in hits), default=0.0)
+    ranked = ans.ranked_units(q, hits, None)
+    cover = max((c for _, _, c in ranked), default=0.0)
+    need = SHORT_TOPIC_COVER if len(q.terms) <= 2 else MIN_COVERAGE
+    if not ranked or (best_dense < SEMANTIC_SUPPORT and cover < need):
+        return False, [], ""
+    # a unit must hold some of the topic's words, or come from a passage close in meaning
+    dense_of = {h.section.id: h.dense or 0.0 for h in hits}
+    good = [(s, u) for s, u, c in ranked
+            if c >= min(need, cover) or dense_of.get(u.section.id, 0.0) >= SEMANTIC_SUPPORT]
+    if not good:
+        return False, [], ""
+    picked = [good[0][1]]
+    for s, u in good[1:6 if more else 4]:
+        if s >= (PAIR_UNIT if more else SECOND_UNIT) * good[0][0] and all(u.text != p.text for p in picked):
+            picked.append(u)
+    support = " ".join(f"{u.text} {' '.join(u.section.heading_path)}" for _, u in good[:SUPPORT_UNITS])
+    return True, picked, support
+
+
+def render_plan(ans: Any, q: Any, units: list[Unit], cites: Citations, limit: int) -> str:
+    """The plan's best units, cited, in about ``limit`` characters (a further unit only when room)."""
+    parts: list[str] = []
+    room = limit
+    for u in units:
+        if parts and room < 90:
+            break
+        shown = focused(unit_text(ans, u, q), q.terms, ans.a.lexicon, room)
+        parts.append(render_unit(shown, u.section, cites))
+        room -= len(shown) + 5
+    return " ".join(parts)
+
+
+def compare_pair(ans: Any, q: Any, have: dict[str, str], names: list[str]) -> str:
+    """Where one of two plans' best passages hold a topic word the other's lack, say so."""
+    lex = ans.a.lexicon
+    notes = []
+    for mine, other in (names, names[::-1]):
+        only = [t for t in q.terms if lex.coverage([t], have[mine]) >= 0.5 and lex.coverage([t], have[other]) < 0.5]
+        if only and have[other]:
+            notes.append(f"only {mine}'s passages mention {join_names(only)}")
+    if not notes:
+        return (f"Both plans' passages speak of {join_names(q.terms)}."
+                if len(q.terms) > 1 and all(have.values()) else "")
+    return "Difference: " + "; ".join(notes) + "."
 
 
 def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
     a = ans.a
     pool = q.plans or a.plans
     total = len(pool)
+    tq = topic_query(ans, q)
+    field = form_field(q.question, [t for t in q.terms if not is_framing(t) and a.lexicon.df.get(stem(t), 0) > 0])
+    if field and total <= MAX_PLANS:
+        return form_answer(ans, list(pool), field, as_of)
     grouped: dict[str, list] = {}
     if total > MAX_PLANS:
         # a large corpus: one search over all of it, its hits grouped by plan, stands in for a
         # search per plan (which would cost thousands of searches per question)
-        top = a.retriever.search(q.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
-                                 plan_ids=[p.id for p in q.plans] or None, lexical_query=q.lexical)
+        top = a.retriever.search(tq.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
+                                 plan_ids=[p.id for p in q.plans] or None, lexical_query=tq.lexical)
         for h in top:
             grouped.setdefault(h.section.plan_id, []).append(h)
         by_id = {p.id: p for p in pool}
         pool = [by_id[i] for i in list(grouped)[:MAX_PLANS] if i in by_id]
+    pair = len(q.plans) == 2 and total == 2
     cites = Citations(a.records)
-    found, missing, retrieved, lines = [], [], [], []
+    found: dict[str, list[Unit]] = {}
+    support: dict[str, str] = {}
+    missing, retrieved = [], []
     best_dense = 0.0
     for p in pool:
-        hits = grouped[p.id][:8] if grouped else a.retriever.search(q.text, k=8, plan_ids=[p.id],
-                                                                    lexical_query=q.lexical)
+        hits = grouped[p.id][:8] if grouped else a.retriever.search(tq.text, k=8, plan_ids=[p.id],
+                                                                    lexical_query=tq.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
-        good = [(s, u) for s, u, cov in ans.ranked_units(q, hits, None) if cov >= MIN_COVER]
-        if not good:
+        ok, units, support[p.short_name] = plan_evidence(ans, tq, hits, more=pair)
+        if ok:
+            found[p.short_name] = units
+        else:
             missing.append(p.short_name)
-            continue
-        picked = [good[0][1]]
-        for s, u in good[1:]:
-            if s >= 0.75 * good[0][0] and u.text != picked[0].text:
-                picked.append(u)
-                break
-        body = " ".join(render_unit(shorten(u.text, PER_PLAN_CHARS), u.section, cites) for u in picked)
-        found.append(p.short_name)
-        lines.append(f"- **{p.short_name}**: {body}")
-    if not lines or best_dense < MIN_DENSE:
+    if not found or best_dense < MIN_DENSE:
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
+    topic = topic_phrase(q.question, tq.terms)
+    names = list(found)
     if total > MAX_PLANS:
-        head = (f"Found in {len(found)} plans: {', '.join(found)} (the {len(pool)} plans of {total} "
+        head = (f"{len(found)} plans address {topic}: {join_names(names)} (the {len(pool)} plans of {total} "
                 "whose passages matched best).")
+    elif pair:
+        head = (f"Both plans address {topic}." if not missing else
+                f"Only {names[0]} addresses {topic}; {missing[0]} does not.")
+    elif not missing:
+        head = f"All {number_word(total)} plans address {topic}."
     else:
-        head = f"Found in {len(found)} of {len(pool)} plans: {', '.join(found)}."
-        if missing:
-            head += f" Not found in: {', '.join(missing)}."
-    text = head + "\n" + "\n".join(lines)
-    text = cut_at_line(text, CROSS_PLAN_BUDGET)
+        head = (f"{number_word(len(found)).capitalize()} of the {number_word(total)} plans address {topic}: "
+                f"{join_names(names)}; {join_names(missing)} "
+                f"{'does' if len(missing) == 1 else 'do'} not.")
+    limit = PAIR_CHARS if pair else PER_PLAN_CHARS
+    lines = [f"- **{n}**: {render_plan(ans, tq, units, cites, limit)}" for n, units in found.items()]
+    if pair and len(found) == 2:
+        diff = compare_pair(ans, tq, support, names)
+        if diff:
+            lines.append(diff)
+    text = cut_at_line(head + "\n" + "\n".join(lines), CROSS_PLAN_BUDGET)
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
-                  as_of=as_of, retrieved=tuple(retrieved))
+                  as_of=as_of, retrieved=tuple(retrieved),
+                  meta={"cross_plan": "pair" if pair else "topic", "not_found": missing})

@@ -1,0 +1,70 @@
+"""Cross-plan answers over the real index (``assistant`` fixture: the corpus indexed in tmp_path with
+the real model): a topic in other words than the plan's, two named plans compared, a question about
+the plans' form counted from the action records, an off-topic question refused."""
+
+from __future__ import annotations
+
+from assistant.crossplan_form import form_field, is_framing
+
+BSEC_2011 = "bsec-plan-of-action-2011-2013.txt"
+
+
+def files_of(answer) -> set[str]:
+    return {c.file for c in answer.citations}
+
+
+def test_framing_and_form_words_are_generic():
+    assert all(is_framing(w) for w in ("plans", "actually", "actualy", "specifically", "deal", "dont"))
+    assert not any(is_framing(w) for w in ("trafficking", "cybercrime", "dealers", "border"))
+    assert form_field("Which plans put deadlines on their actions?", []) == "timeline"
+    assert form_field("Which plans name who is responsible for each action?", []) == "drivers"
+    # a topic besides the form word makes it a topic question; 'money laundering' is a topic
+    assert form_field("Which plans give deadlines for cybercrime actions?", ["cybercrime"]) is None
+    assert form_field("Which plans deal with money laundering?", ["money", "laundering"]) is None
+
+
+def test_a_topic_in_other_words_finds_the_plan(assistant):
+    # the 2011-2013 BSEC plan says "Trafficking in Persons", never "human trafficking"
+    a = assistant.ask("Which of the plans actually do something about human trafficking, and what do they propose?")
+    assert a.route == "cross_plan" and not a.refused, a.answer
+    assert a.meta["cross_plan"] == "topic"
+    assert "BSEC 2011-2013" not in a.meta["not_found"]
+    assert BSEC_2011 in files_of(a)
+    head = a.answer.splitlines()[0]
+    assert "human trafficking" in head and "CICA" in head and "ECO" in head
+    assert all(len(line) <= 400 for line in a.answer.splitlines()[1:])  # one short line per plan
+
+
+def test_a_plan_that_does_not_address_the_topic_is_named(assistant):
+    a = assistant.ask("Which plans mention Interpol?")
+    assert not a.refused and {"BSEC 2011-2013", "BSEC 2021"} <= set(a.meta["not_found"])
+    assert "do not" in a.answer.splitlines()[0]
+
+
+def test_two_named_plans_are_compared(assistant):
+    a = assistant.ask("How do the ECO and CICA plans compare on training for police and border staff?")
+    assert a.route == "cross_plan" and not a.refused, a.answer
+    assert a.meta["cross_plan"] == "pair"
+    assert a.answer.startswith("Both plans address training")
+    assert {"cica-action-plan-new-challenges-2008.txt",
+            "eco-plan-of-action-transnational-organized-crime.txt"} == files_of(a)
+    assert "**CICA**" in a.answer and "**ECO**" in a.answer
+    assert a.answer.splitlines()[-1].startswith(("Difference:", "Both plans' passages"))
+
+
+def test_a_question_about_the_plans_form_is_counted_from_the_records(assistant):
+    a = assistant.ask("Which plans put dates or deadlines on their actions, and which don't?")
+    assert a.route == "cross_plan" and not a.refused, a.answer
+    assert a.meta["cross_plan"] == "form:timeline"
+    for plan in assistant.plans:
+        acts = [x for x in assistant.actions if x.plan == plan.id]
+        dated = sum(bool(x.timeline or x.end) for x in acts)
+        line = next(ln for ln in a.answer.splitlines() if ln.startswith(f"- **{plan.short_name}**"))
+        assert (f"{dated} of {len(acts)} actions" if dated else f"none of its {len(acts)} actions") in line
+    assert len(a.citations) == len(assistant.plans)  # one example action per plan, cited
+    assert "ECO on none" in a.answer.splitlines()[0]
+
+
+def test_an_off_topic_question_is_refused(assistant):
+    a = assistant.ask("Which plans say anything about the football world cup?")
+    assert a.refused, a.answer
