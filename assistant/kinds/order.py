@@ -13,17 +13,35 @@ Example::
 
 from __future__ import annotations
 
+from assistant.intent import UNSURE, Intent
 from assistant.kinds.aggregate import AggregateKind
 from assistant.kinds.base import AnswerKind
+from assistant.kinds.budget import BudgetKind
 from assistant.kinds.capabilities import CapabilitiesKind
 from assistant.kinds.followup import FollowUpKind
 from assistant.kinds.overview import OverviewKind
+from assistant.policy import INTENT_SURE
 
 # each kind of its own, by the name the intent classifier gives it; the rest of the kinds (driver,
 # funding, budget, deadline, content, cross_plan, lookup) are routes of the evidence answerer
-KIND_ORDER: tuple[type, ...] = (CapabilitiesKind, OverviewKind, AggregateKind, FollowUpKind)
+# the routes of the grounded evidence answerer that an intent may choose
+EVIDENCE_ROUTES = ("driver", "funding", "budget", "deadline", "content", "cross_plan")
+KIND_ORDER: tuple[type, ...] = (CapabilitiesKind, OverviewKind, AggregateKind, BudgetKind, FollowUpKind)
 
 
 def build_kinds() -> dict[str, AnswerKind]:
     """One instance of each kind, by name, in :data:`KIND_ORDER`."""
     return {inst.name: inst for inst in (cls() for cls in KIND_ORDER)}
+
+
+def choose_kind(intent: Intent, rule_route: str) -> str:
+    """The kind that answers: the intent's kind when the classifier is sure of it (not "unsure"),
+    else the route the question's form gives (the rule reading). Where that form gave an explicit
+    route ("which plans…", "who…"), another route of the evidence answerer replaces it only when the
+    classifier is sure (``INTENT_SURE``)."""
+    if intent.kind == UNSURE:
+        return rule_route
+    if intent.kind in EVIDENCE_ROUTES and rule_route not in ("content", intent.kind) \
+            and intent.confidence < INTENT_SURE:
+        return rule_route
+    return intent.kind
