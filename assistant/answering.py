@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.compose import Citations, cut_at_line, days_phrase, render_action, render_unit, shorten
+from assistant.compose import (
+    MISSING_FACT,
+    Citations,
+    cut_at_line,
+    days_phrase,
+    lead_sentence,
+    render_action,
+    render_unit,
+    shorten,
+    states,
+)
 from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
-from indexer.models import Plan
+from indexer.models import Action, Plan
 from indexer.records import due_date
 
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
@@ -188,8 +198,18 @@ class Answerer:
         cites = Citations(self.a.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
+        subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
+        if subject is not None and states(subject, reading.route):  # the asked fact first, in a sentence
+            text = lead_sentence(subject, reading.route, cites.cite(chosen[0].section)) + "\n" + text
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
+
+    def subject(self, u: Unit, q: Query) -> Action | None:
+        """The action a passage is about (the one the question's words fit best, when several)."""
+        actions = self.a.actions_of(u.section.id)
+        if not actions:
+            return None
+        return max(actions, key=lambda a: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}"))
 
     def render(self, u: Unit, cites: Citations, q: Query, reading: Reading, as_of: date) -> str:
         actions = self.a.actions_of(u.section.id) if u.section.kind == "table_row" else []

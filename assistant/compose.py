@@ -127,6 +127,33 @@ def action_facts(a: Action, focus: str | None) -> list[str]:
     return [c for c in order.get(focus or "", (who, when, money)) if c]
 
 
+# the facts a question may ask of an action (by the route it reads as), said when a plan leaves one out
+MISSING_FACT = {"driver": "who drives {}", "funding": "how {} is funded", "budget": "the budget of {}",
+                "deadline": "when {} is due"}
+
+
+def states(a: Action, route: str) -> bool:
+    """Does the plan state the fact a question of this route asks of the action?"""
+    if route == "driver":
+        return bool(a.drivers)
+    if route == "funding":
+        return bool(a.funding or a.amounts)
+    if route == "budget":
+        return bool(a.amounts)
+    if route == "deadline":
+        return bool(a.timeline or a.start or a.end or a.recurrence)
+    return True
+
+
+def lead_sentence(a: Action, focus: str | None, ref: str) -> str:
+    """A plain opening sentence with the one fact asked for ("3.2 is driven by CoE [1].")."""
+    fact = action_facts(a, focus)[0] if action_facts(a, focus) else "listed without details"
+    subject = a.number or "This action"
+    text = f"{subject}'s {fact.replace(':', ' is', 1)}" if fact.startswith(("timeline:", "status:", "funding:")) \
+        else f"{subject} is {fact}"
+    return f"{fold(text).rstrip('.')} {ref}."
+
+
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
                   as_of: date | None = None, show_due: bool = False, period: DateRange | None = None,
                   brief: bool = False, focus: str | None = None) -> str:
@@ -134,7 +161,7 @@ def render_action(a: Action, section: Section, cites: Citations, *, terms: list[
     (what the question asks about first, ``focus``: driver | funding | deadline), then what it
     delivers, cited."""
     ref = cites.cite(section)
-    name = " ".join(p for p in (a.number, f"**{a.title}**" if a.title else "") if p) or "This action"
+    name = f"**{' '.join(p for p in (a.number, a.title) if p)}**" if (a.number or a.title) else "This action"
     facts = action_facts(a, focus)
     if show_due and as_of:
         due = due_date(a, as_of, period)

@@ -10,12 +10,13 @@ Example::
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from assistant import vocab
 from assistant.action_index import number_key
-from assistant.compose import Citations, render_action
+from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, states
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import LIST_BUDGET
@@ -26,8 +27,12 @@ SHOW = 8  # actions listed in full; the rest are counted
 TOPIC_COVERAGE = 0.34  # a listed action must cover this much of the question's other words
 _NUMBER = re.compile(r"(?<![\w.])(?:action|measure|item|number|no\.?)?\s*([A-H]\.\d{1,2}|[IVX]{1,4}\.\d{1,2}|"
                      r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]|\.\d)", re.I)
-_SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?funded|without funding|"
-                      r"needs? (?:more )?funding|looking for (?:funding|money|donors))\b", re.I)
+# asking for what still lacks money, in the ways English says it (negations included)
+_SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?(?:funded|financed|covered)|"
+                      r"without (?:any )?(?:funding|money)|no (?:funding|money|funds|donors?)(?: yet)?|"
+                      r"lack(?:s|ing)? (?:of )?(?:funding|money|funds)|needs? (?:more )?(?:funding|money)|"
+                      r"looking for (?:funding|money|donors)|(?:have|has|got)(?:n't| not) (?:got )?(?:any )?"
+                      r"(?:funding|money))\b", re.I)
 _NEGOTIATING = re.compile(r"\bnegotiat\w*\b", re.I)
 _AVAILABLE = re.compile(r"\b(funding (?:is )?available|already funded|fully funded|funded already|"
                         r"have funding|has funding|secured)\b", re.I)
@@ -120,6 +125,14 @@ def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Re
         if lines and sum(len(ln) for ln in lines) + len(line) > budget:
             break
         lines.append(line)
+    if not head and len(actions) == 1:  # one action asked for by number: the asked fact first, in a sentence
+        x = actions[0]
+        if not states(x, reading.route):  # an honest partial answer: the fact is not stated
+            missing = MISSING_FACT[reading.route].format(x.number or "this action")
+            text = f"The plan does not say {missing}. What it says of it: {lines[0]}"
+            return replace(_answer(text, cites, reading, as_of, actions, what), refused=True)
+        head = lead_sentence(x, reading.route, cites.cite(a.records.section(x.section_id)))
+        return _answer(head + "\n" + lines[0], cites, reading, as_of, actions, what)
     bullet = bool(head) or len(lines) > 1
     text = "\n".join(([head] if head else []) + [f"- {ln}" if bullet else ln for ln in lines])
     rest = actions[len(lines):]
@@ -127,6 +140,10 @@ def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Re
         names = ", ".join(x.number or x.title[:30] for x in rest[:25])
         more = "" if len(rest) <= 25 else ", …"
         text += f"\n…and {len(rest)} more ({names}{more}); `plans actions` lists them all."
+    return _answer(text, cites, reading, as_of, actions, what)
+
+
+def _answer(text: str, cites: Citations, reading: Reading, as_of: date, actions: list[Action], what: str) -> Answer:
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route, as_of=as_of,
                   retrieved=tuple(dict.fromkeys(x.section_id for x in actions)),
                   meta={"listing": what or "by number", "count": len(actions)})

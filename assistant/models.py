@@ -23,7 +23,7 @@ class Answer:
     answer: str  # markdown with [n] markers
     citations: tuple[Citation, ...]
     refused: bool
-    route: str  # driver|funding|deadline|budget|content|cross_plan|follow_up|refusal
+    route: str  # capabilities|overview|aggregate|driver|funding|deadline|budget|content|cross_plan|follow_up|refusal
     as_of: date
     retrieved: tuple[str, ...] = ()  # section ids, best first (for retrieval metrics)
     conversation_id: str | None = None

@@ -22,7 +22,9 @@ _DRIVER = re.compile(
     r"implement(?:s|ing)|deliver(?:s|ing)|coordinat(?:es|ing|or))", re.I)
 _FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donors?|sponsor\w*|"
                       r"seeking|negotiat\w*)\b", re.I)
-_BUDGET = re.compile(r"\b(budget|how much|amount|contribution|eur\b|euros?|million)\b", re.I)
+# "how much longer / time" asks about time, not money
+_BUDGET = re.compile(r"\b(budget|how much(?! (?:longer|more time|time|later|earlier|sooner))|amount|contribution|"
+                     r"eur\b|euros?|million)\b", re.I)
 _DEADLINE = re.compile(r"\b(when|deadline|due|until|by when|how long|next (?:month|week|year|"
                        r"quarter|\d+ \w+)|coming up|upcoming|scheduled|overdue|ahead|end date|"
                        r"start(?:s|ing)?\b|timeline)", re.I)

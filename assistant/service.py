@@ -28,10 +28,9 @@ from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.evidence import Lexicon
 from assistant.intent import IntentClassifier
 from assistant.kinds.base import Ask, Context
-from assistant.kinds.order import build_kinds
+from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import MIN_INTENT_CONFIDENCE
 from assistant.retrieve import HybridRetriever
 from assistant.route import read_question
 from indexer.embed import make_query_embedder
@@ -83,11 +82,15 @@ class Assistant:
         q = question.lower()
         named = self.plan_names.named_in(q)
         years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
-        if len(named) > 1 and years:
-            dated = [p for p in named if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
-            same_org = len({p.organisation for p in named}) == 1
-            if dated and (same_org or len(dated) < len(named)):
-                named = dated
+        if len(named) > 1 and years:  # "BSEC 2021": of one organisation's plans, those of the years named
+            by_org: dict[str, list[Plan]] = {}
+            for p in named:
+                by_org.setdefault(p.organisation, []).append(p)
+            keep: set[str] = set()
+            for group in by_org.values():
+                dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
+                keep |= {p.id for p in (dated or group)}
+            named = [p for p in named if p.id in keep]
         return named
 
     def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
@@ -102,8 +105,8 @@ class Assistant:
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
         intent = self.intents.classify(question)  # the new words say what is asked, even in a follow-up
-        kind = intent.kind if intent.confidence >= MIN_INTENT_CONFIDENCE else None
         reading = read_question(question, as_of=as_of, has_history=last is not None)
+        kind = choose_kind(intent, reading.route)
         resolved = question
         follow_up = last is not None and (reading.follow_up or refers_back(question))
         if follow_up and last is not None:
@@ -113,11 +116,13 @@ class Assistant:
             else:  # "and the ECO plan?": the last question asked of another plan
                 resolved = f"{last.question} {question}"
             # the new words say what is asked ("when does it end?"); the resolved text says of what
-            own = kind if kind in ROUTED_KINDS else reading.route if reading.route != "content" else last.route
+            own = kind if kind in EVIDENCE_ROUTES else reading.route if reading.route != "content" else last.route
             if own in ("follow_up", "refusal", "cross_plan") and not plans:
                 own = "content"
             reading = replace(read_question(resolved, as_of=as_of), route=own, follow_up=True)
-        elif kind in ROUTED_KINDS and reading.route != kind and not reading.window:
+        elif kind in EVIDENCE_ROUTES and len({p.organisation for p in plans}) >= 2 and not reading.window:
+            reading = replace(reading, route="cross_plan")  # two plans named: the answer compares them
+        elif kind in EVIDENCE_ROUTES and kind != reading.route and not reading.window:
             reading = replace(reading, route=kind)  # the meaning decides the route; the rules fill the slots
         ask = Ask(question=resolved, intent=intent.label, confidence=intent.confidence, plans=tuple(plans),
                   as_of=as_of, reading=reading, follow_up=follow_up, said=question,
@@ -176,8 +181,6 @@ def _title_aliases(plan: Plan) -> set[str]:
     return out
 
 
-# the routes of the grounded evidence answerer that an intent may choose
-ROUTED_KINDS = ("driver", "funding", "budget", "deadline", "content", "cross_plan")
 
 
 def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:

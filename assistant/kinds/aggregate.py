@@ -76,7 +76,8 @@ class AggregateKind:
             ans = _group_rank(out(), plans, least=least)
             if ans:
                 return ans
-        if named and (WORDS.has("count", q) or re.search(r"\bwhich\b.*\b(actions?|measures?|activities)\b", q, re.I)) \
+        if named and (WORDS.has("count", q) and _counts_items(ask)
+                      or re.search(r"\bwhich\b.*\b(actions?|measures?|activities)\b", q, re.I)) \
                 and (ans := driver_actions(out(), list(ask.plans), named)):
             return ans
         if WORDS.has("count", q):
@@ -87,6 +88,13 @@ class AggregateKind:
 
 
 # -- reading the question ------------------------------------------------------------------------
+def _counts_items(ask: Ask) -> bool:
+    """"How many …" counts what a plan assigns (actions, measures…), not people or things in the world
+    ("how many liaison officers are sent": the plan's actions are not the answer)."""
+    words = re.findall(r"[a-z]+", ask.reading.count_noun.lower())[:3]
+    return not words or any(w in WORDS.set("item_nouns") for w in words)
+
+
 def _first_noun(q: str) -> str:
     """Which kind of thing the question is about, by the first telling noun: "group" (need,
     area…), "item" (actions, measures…), "org" (organisation, who…), "plan", or ""."""

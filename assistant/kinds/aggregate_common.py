@@ -175,7 +175,7 @@ class Out:
         if shown < len(self.lines):
             text += f"\n…and {len(self.lines) - shown} more."
         answer = Answer(answer=text, citations=tuple(self.cites.items), refused=False,
-                        route=self.ask.reading.route, as_of=self.ask.as_of,
+                        route="aggregate", as_of=self.ask.as_of,
                         retrieved=tuple(c.section_id for c in self.cites.items),
                         meta={"kind": self.kind, **(meta or {})})
         return cite_only_what_is_shown(answer)  # lines left out take their citations with them

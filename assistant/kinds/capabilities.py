@@ -20,6 +20,8 @@ from assistant.compose import Citations, cite_only_what_is_shown, cut_at_line
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.plan_cards import PlanCard, clip, plan_card, words
+from assistant.retrieve import query_terms
+from indexer.text import stem
 
 try:
     from assistant.policy import OVERVIEW_BUDGET
@@ -41,6 +43,16 @@ def category(question: str) -> str | None:
         if any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", q) for p in words()["capabilities"][cat]):
             found = found or cat
     return found
+
+
+# a help request naming this many words the plans never use is about something else (it is refused as
+# off-topic by the evidence answerer), not a question about what the assistant can do
+FOREIGN_WORDS = 2
+
+
+def foreign_words(question: str, ctx: Context) -> list[str]:
+    """The question's content words that no plan uses."""
+    return [t for t in query_terms(question) if not ctx.lexicon.df.get(stem(t), 0)]
 
 
 def period_of(c: PlanCard) -> str:
@@ -120,6 +132,8 @@ class CapabilitiesKind:
             short = len(ask.question.split()) <= 6
             if cat is None or (cat in ("greeting", "thanks", "cover") and not short):
                 return None
+        if cat in (None, "help") and len(foreign_words(ask.question, ctx)) >= FOREIGN_WORDS:
+            return None  # "can you recommend a laptop?": a request about something the plans never mention
         cat = cat or "help"
         cards = [plan_card(ctx, p.id) for p in ctx.plans]
         cites = Citations(ctx.records)

@@ -15,31 +15,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.compose import Citations, action_facts, render_action
+from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, states
 from assistant.deadlines import TIME_WORDS
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.policy import MIN_COVERAGE
 from assistant.retrieve import query_terms
 from indexer.models import Action
-from indexer.text import fold, stem
+from indexer.text import stem
 
 # a follow-up that describes its subject in this many words of the plans' own must match it
 SUBJECT_WORDS = 3
 # the facts a follow-up may ask about an action, by the route the question reads as
 FACT_ROUTES = ("driver", "funding", "budget", "deadline")
-_MISSING = {"driver": "who drives it", "funding": "how it is funded", "budget": "its budget",
-            "deadline": "when it is due"}
-
-
-def _has(a: Action, route: str) -> bool:
-    if route == "driver":
-        return bool(a.drivers)
-    if route in ("funding", "budget"):
-        return bool(a.funding or a.amounts) if route == "funding" else bool(a.amounts)
-    return bool(a.timeline or a.start or a.end or a.recurrence)
-
-
 def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> str:
     """Whether the action runs into the asked-about window, from its end date."""
     lo, hi = window
@@ -87,17 +75,20 @@ class FollowUpKind:
         a = subject[0]
         cites = Citations(ctx.records)
         line = render_action(a, ctx.records.section(a.section_id), cites, terms=[], lexicon=ctx.lexicon,
-                             as_of=ask.as_of, period=ctx.periods.get(a.plan), brief=True, focus=route)
-        if not _has(a, route):
-            text = f"The plan does not say {_MISSING[route]}. What it says of this action: {line}"
+                             as_of=ask.as_of, period=ctx.periods.get(a.plan), brief=True, focus=route,
+                             show_due=route == "deadline")
+        if not states(a, route):
+            missing = MISSING_FACT[route].format(a.number or "it")
+            text = f"The plan does not say {missing}. What it says of it: {line}"
             return Answer(answer=text, citations=tuple(cites.items), refused=True, route=route, as_of=ask.as_of,
-                          retrieved=(a.section_id,), meta={"refusal_reason": f"{_MISSING[route]} is not stated",
+                          retrieved=(a.section_id,), meta={"refusal_reason": f"{missing} is not stated",
                                                            "subject": a.id})
         # the asked fact as the opening sentence, then the rest of what the plan says of the action
-        first = f"{a.number or 'It'} is {action_facts(a, route)[0]}".replace(" is timeline:", "'s timeline is")
-        first = first.replace(" is status:", "'s status is")
+        ref = cites.cite(ctx.records.section(a.section_id))
+        first = lead_sentence(a, route, ref)
         if route == "deadline" and ask.reading.window:
-            first = _window_sentence(a, ask.reading.window, ask.reading.window_text) or first
-        text = f"{fold(first).rstrip('.')} {cites.cite(ctx.records.section(a.section_id))}.\n{line}"
+            sentence = _window_sentence(a, ask.reading.window, ask.reading.window_text)
+            first = f"{sentence.rstrip('.')} {ref}." if sentence else first
+        text = f"{first}\n{line}"
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=route, as_of=ask.as_of,
                       retrieved=(a.section_id,), meta={"subject": a.id})

@@ -24,6 +24,7 @@
   const ROUTES = {
     driver: "who drives it", funding: "funding", deadline: "deadlines", budget: "budgets",
     content: "passages", cross_plan: "across plans", follow_up: "follow-up", refusal: "not covered",
+    capabilities: "about me", overview: "plan overview", aggregate: "counts",
   };
   const FUNDING_LABELS = {
     available: "Available", seeking: "Seeking", negotiating: "Negotiating", unknown: "Not stated",
