@@ -26,7 +26,7 @@ from assistant.compose import (
     shorten,
     states,
 )
-from assistant.evidence import SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
+from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT
@@ -161,6 +161,13 @@ class Answerer:
                                    f"they do not give {_TYPE_NAME[reading.answer_type]} you ask for",
                                    related=ranked[0][1])
             ranked = typed + [r for r in ranked if r not in typed]
+        if reading.route == "funding" and not reading.answer_type:
+            # a funding question needs a passage that says something of money: a funding line of an
+            # action, or the words plans use for it; else an honest partial answer
+            funded = [(s, u) for s, u in ranked if cov[id(u)] >= need and self.speaks_of_money(u)]
+            if not funded:
+                return self.refuse(reading, hits, as_of, "they do not say how it is funded", related=ranked[0][1])
+            ranked = funded + [r for r in ranked if r not in funded]
         multi = bool(_MULTI.search(q.question))
         limit = 3 if (reading.route == "content" or multi) else 2
         floor = 0.7 if (reading.route == "content" or multi) else 0.8
@@ -203,6 +210,9 @@ class Answerer:
             text = lead_sentence(subject, reading.route, cites.cite(chosen[0].section)) + "\n" + text
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
+
+    def speaks_of_money(self, u: Unit) -> bool:
+        return bool(MONEY_WORDS.search(u.text)) or any(states(a, "funding") for a in self.a.actions_of(u.section.id))
 
     def subject(self, u: Unit, q: Query) -> Action | None:
         """The action a passage is about (the one the question's words fit best, when several)."""

@@ -34,6 +34,10 @@ DATE_DAY = re.compile(
 DATE_ANY = re.compile(rf"{DATE_DAY.pattern}|\b(?:{'|'.join(MONTHS)})\b|\b{_YEAR}\b|\bQ[1-4]\b", re.I)
 DEADLINE_WORDS = re.compile(r"\b(deadline|permanent(?:ly)?|each (?:semester|year|month)|annual(?:ly)?|"
                             r"every (?:year|month|semester)|once a year|twice a year|ongoing)\b", re.I)
+# the words plans use when they speak of money (a funding answer needs one, or an action's funding line)
+# ("assistance": plans name donor money as financial or technical assistance)
+MONEY_WORDS = re.compile(r"\b(?:fund\w*|financ\w*|budget\w*|donors?|contribution\w*|grants?|sponsor\w*|costs?|"
+                         r"paid|pays?|assistance|EUR|euros?|USD|IPA)\b|€|\$", re.I)
 AMOUNT = re.compile(r"(?:EUR|€|USD|US\$|\$|GBP|£)\s?\d[\d\s.,]*|\d[\d\s.,]*\s?(?:EUR|euros?|million|mln)\b",
                     re.I)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "

@@ -23,6 +23,9 @@ _DRIVER = re.compile(
 _FUNDING = re.compile(r"\b(fund(?:s|ed|ing)?|financ\w*|money|paid|pays?|cost|donors?|sponsor\w*|"
                       r"seeking|negotiat\w*)\b", re.I)
 # "how much longer / time" asks about time, not money
+# "who pays / funds / finances …" asks for the funder, not the driver
+_WHO_PAYS = re.compile(r"^\s*(?:who|which (?:\w+ )?(?:organi[sz]ations?|bod(?:y|ies)|donors?|countr(?:y|ies)))"
+                       r"(?:'s|’s| is| are| will)?\s+(?:\w+\s+)?(?:fund|financ|pay|paid|sponsor|cover)", re.I)
 _BUDGET = re.compile(r"\b(budget|how much(?! (?:longer|more time|time|later|earlier|sooner))|amount|contribution|"
                      r"eur\b|euros?|million)\b", re.I)
 _DEADLINE = re.compile(r"\b(when|deadline|due|until|by when|how long|next (?:month|week|year|"
@@ -124,6 +127,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         route = "deadline"
     elif asks_budget:
         route = "budget"
+    elif asks_funding and _WHO_PAYS.search(q):
+        route = "funding"
     elif asks_driver and re.match(r"^\s*(who|which (?:organi[sz]ation|body|country|agency))", q, re.I):
         route = "driver"
     elif asks_funding:

@@ -19,6 +19,9 @@ from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.outline import OutlineNode, build_outline
 from assistant.plan_cards import PlanCard, Statement, around, clip, plan_card, word_list, words
+from assistant.policy import INTENT_SURE
+from assistant.retrieve import query_terms
+from indexer.text import stem
 
 try:  # the shared length budget, when the policy module is there
     from assistant.policy import OVERVIEW_BUDGET
@@ -42,7 +45,16 @@ def matched_aspect(question: str, strong_only: bool = False) -> str | None:
     return None
 
 
-def choose_aspect(ask: Ask) -> str | None:
+def topic_words(ask: Ask, ctx: Context) -> list[str]:
+    """The question's words that the plans use, other than the named plans' names and the words that
+    ask for an overview: what the question is about, if not the plan as a whole."""
+    named = {w for p in ask.plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
+    asking = {w for phrases in words()["aspects"].values() for p in phrases for w in query_terms(p)}
+    return [t for t in query_terms(ask.question)
+            if t not in named and t not in asking and ctx.lexicon.df.get(stem(t), 0)]
+
+
+def choose_aspect(ask: Ask, ctx: Context) -> str | None:
     """What the overview is about: the intent's aspect, refined by the question's words; for an
     intent of another kind, the words alone (strong ones only), or None."""
     by_words = matched_aspect(ask.question)
@@ -51,7 +63,11 @@ def choose_aspect(ask: Ask) -> str | None:
     if ask.intent == "plan_priorities":
         return "purpose" if by_words == "purpose" else "priorities"
     if ask.intent == "plan_overview":
-        return by_words if by_words in ("players", "adoption", "purpose", "structure", "priorities") else "overview"
+        if by_words in ("players", "adoption", "purpose", "structure", "priorities"):
+            return by_words
+        if ask.confidence < INTENT_SURE and topic_words(ask, ctx):
+            return None  # "when will the plan be evaluated?": a topic within the plan, not the plan as a whole
+        return "overview"
     if _ACTION_NO.search(ask.question):
         return None  # a question about one numbered action is not an overview
     return matched_aspect(ask.question, strong_only=True)
@@ -237,7 +253,7 @@ class OverviewKind:
     name = "overview"
 
     def answer(self, ask: Ask, ctx: Context) -> Answer | None:
-        aspect = choose_aspect(ask)
+        aspect = choose_aspect(ask, ctx)
         if aspect is None or not ctx.plans:
             return None
         plans = list(ask.plans) or (list(ctx.plans) if len(ctx.plans) == 1 else [])
