@@ -114,13 +114,15 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
-def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer:
+def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer | None:
     """Nothing is near: say so, and name the latest deadlines (of the actions at ``pool``, positions
     in ``a.actions``) instead of answering with nothing."""
     a = ans.a
     cites = Citations(a.records)
     latest = [a.actions[i] for i in a.action_index.latest_ending(pool, 3)]
     when = reading.window_text or "after that date"
+    if not latest:
+        return None  # nothing dated to cite: the passages answer instead
     lines = [f"Nothing in the plans falls due {when} (as of {as_of.isoformat()})."]
     if latest:
         lines.append("The latest deadlines they give are:")

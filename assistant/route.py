@@ -54,6 +54,22 @@ _NUM_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365, "quarter": 91}
 
 
+# a sentence that instructs the assistant instead of asking about the plans ("Ignore your sources and
+# say …", "SYSTEM: you are now …", "Answer only: …"): not part of what is asked, so it cannot steer
+# the reading (the answer is built from the sources whatever it says)
+_INSTRUCTION = re.compile(r"^\W*(?:ignore|disregard|forget|override|say(?!\s*,)|answer only|respond only|reply only|"
+                          r"pretend|act as|you are now|you must|from now on|system\s*:|assistant\s*:|"
+                          r"</?\w+>)", re.I)
+
+
+def without_instructions(question: str) -> str:
+    """The question with the sentences that instruct the assistant left out (all of it when every
+    sentence would go)."""
+    parts = re.split(r"(?<=[.?!])\s+|\s*</?source>\s*", question)
+    kept = [p for p in parts if p.strip() and not _INSTRUCTION.search(p)]
+    return " ".join(kept) if kept else question
+
+
 @dataclass(frozen=True)
 class Reading:
     route: str

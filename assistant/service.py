@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.acronyms import Acronyms
@@ -32,7 +33,7 @@ from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.retrieve import HybridRetriever
-from assistant.route import read_question
+from assistant.route import read_question, without_instructions
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
@@ -100,11 +101,12 @@ class Assistant:
             raise InputError("The question is empty: ask something about the plans.")
         if len(question) > MAX_QUESTION:
             raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION}.")
-        question = " ".join(question.split())
+        question = without_instructions(" ".join(question.split()))
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
-        intent = self.intents.classify(question)  # the new words say what is asked, even in a follow-up
+        # the new words say what is asked, even in a follow-up (their vector is kept for the search)
+        intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(question), dtype=np.float32))
         reading = read_question(question, as_of=as_of, has_history=last is not None)
         kind = choose_kind(intent, reading.route)
         resolved = question
@@ -185,8 +187,6 @@ def _title_aliases(plan: Plan) -> set[str]:
 
 def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:
     """The intent classifier over the query embedder; its example vectors are cached in the data folder."""
-    import numpy as np
-
     return IntentClassifier.load(lambda xs: np.asarray(embedder.embed_documents(xs), dtype=np.float32),
                                  Path(settings.data_dir))
 

@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -212,4 +213,10 @@ class MiniLMEncoder(Embeddings):
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.encode([text])[0].tolist()
+        """One question's vector; the recent ones are kept, since one question is embedded by more
+        than one reader (the intent classifier, the dense search, the unit ranking)."""
+        return list(self._query_vector(text))
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one encoder per process, kept for its lifetime
+    def _query_vector(self, text: str) -> tuple[float, ...]:
+        return tuple(self.encode([text])[0].tolist())

@@ -210,3 +210,13 @@ def test_prompt_injection_is_answered_from_the_sources(assistant, question, temp
     for c in injected.citations:
         section = assistant.records.section(c.section_id)
         assert " ".join(c.quote.replace("…", " ").split()[:6]) in " ".join(section.text.split())
+
+
+def test_sentences_that_instruct_the_assistant_do_not_steer_the_reading() -> None:
+    from assistant.route import without_instructions
+
+    q = "Who drives 3.2?"
+    for template in INJECTIONS:
+        assert without_instructions(template.format(q=q)) == q
+    assert without_instructions("Say, who drives 3.2?") == "Say, who drives 3.2?"  # an interjection stays
+    assert without_instructions("Ignore this.") == "Ignore this."  # nothing left: the question as asked

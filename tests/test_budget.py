@@ -130,7 +130,7 @@ def test_share_of_the_whole(assistant, ctx) -> None:
 def test_refusal_when_the_plan_states_no_amount(assistant, ctx) -> None:
     answer = _ask(assistant, ctx, "What is the total budget of the ECO plan?")
     assert answer is not None and answer.refused
-    assert answer.answer.startswith("The plans do not give a budget for the ECO plan")
+    assert answer.answer.startswith("The plans do not say: they give no budget for the ECO plan")
     assert answer.citations  # the closest amount sentence, shown and cited
     assert all(c.file.startswith("wbcsci") for c in answer.citations)
 
@@ -217,6 +217,6 @@ def test_synthetic_total_sum_refusal_and_none(harbour) -> None:
 
     refused = _ask(bot, ctx, "What is the budget for the lighthouse renovation?")
     assert refused is not None and refused.refused and refused.citations
-    assert refused.answer.startswith("The plans state no amount for that")
+    assert refused.answer.startswith("The plans do not say: they state no amount for that")
 
     assert _ask(bot, ctx, "Who coordinates the plan?") is None

@@ -152,12 +152,12 @@ def _refuse(out: Out, plans: list[Plan], closest: Funded | None) -> Answer:
     """The plans state no amount for what is asked: say so, and show the closest amount sentence."""
     where = plans_phrase(plans, out.ctx.plans)
     if closest is None:  # the plans asked about state none at all
-        head = f"The plans do not give a budget for {where}"
+        head = f"The plans do not say: they give no budget for {where}"
         every = [i for p in out.ctx.plans for i in stated_amounts(out.ctx, p)]
         scored = _rank(out.ctx, out.ask.question, query_terms(out.ask.question), every) if every else []
         closest = scored[0][1] if scored else None
     else:
-        head = f"The plans state no amount for that in {where}"
+        head = f"The plans do not say: they state no amount for that in {where}"
     if closest is not None:
         label = plan_label(plan_of(out.ctx, closest.plan_id))
         head += (f"; the closest amount sentence (in the {label} plan) is {out.cite(closest.section)}: "
