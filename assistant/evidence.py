@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from assistant import vocab
 from indexer.models import Section
 from indexer.store import RecordStore
-from indexer.text import fold, stem, term_counts, tokens
+from indexer.text import stem, term_counts, tokens
+from indexer.units import WHOLE_LIMIT, unit_texts
 
 # a few equivalences plans and people word differently (assistant/vocab/synonyms.yaml, each with its reason)
 SYNONYMS = vocab.synonyms()
-_ABBREV = r"(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bNo\.)(?<!\besp\.)(?<!\bapprox\.)(?<!\bvs\.)"
-_SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
 MONTHS = ("january february march april may june july august september october november december "
           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 _YEAR = r"(?:19|20)\d\d"
@@ -126,19 +125,10 @@ class Lexicon:
         return got / total if total else 0.0
 
 
-def units_of(section: Section, rank: int, whole_limit: int = 450) -> list[Unit]:
-    """A short section is one unit; a longer one is cut into sentences and list items."""
-    text = section.text
-    if len(text) <= whole_limit or section.kind == "table_row":
-        return [Unit(section, text, rank)]
-    parts = [fold(p) for p in _SPLIT.split(text) if p and fold(p)]
-    merged: list[str] = []
-    for p in parts:  # glue tiny fragments ("Note:", "1.") to their neighbour
-        if merged and (len(p) < 25 or len(merged[-1]) < 25):
-            merged[-1] = merged[-1] + " " + p
-        else:
-            merged.append(p)
-    return [Unit(section, p, rank) for p in merged]
+def units_of(section: Section, rank: int, whole_limit: int = WHOLE_LIMIT) -> list[Unit]:
+    """A short section is one unit; a longer one is cut into sentences and list items
+    (:func:`indexer.units.unit_texts`, the cut the indexer embeds unit by unit)."""
+    return [Unit(section, t, rank) for t in unit_texts(section, whole_limit)]
 
 
 def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:

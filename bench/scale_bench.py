@@ -125,7 +125,9 @@ def child_index(args: argparse.Namespace) -> None:
     settings = Settings(corpus_dir=Path(args.corpus), data_dir=Path(args.data), chroma_url=args.chroma_url or "")
     summary = run_index(settings, embedder=emb, progress=False)
     print(json.dumps({"seconds": round(summary.seconds, 2), "embed_seconds": round(emb.seconds, 2),
-                      "passages_embedded": emb.texts, "model_load_s": round(load_s, 2),
+                      "texts_embedded": emb.texts,
+                      "passages_embedded": summary.passages_embedded, "units_embedded": summary.units_embedded,
+                      "model_load_s": round(load_s, 2),
                       "sections": summary.sections, "actions": summary.actions, "plans": summary.plans,
                       "indexed_files": len(summary.indexed), "unchanged_files": len(summary.unchanged),
                       "skipped": [f"{p.file}: {p.reason}" for p in summary.skipped][:5]}))

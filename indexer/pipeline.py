@@ -33,6 +33,7 @@ from indexer.parse import parse_document
 from indexer.plan_meta import glossary_pairs
 from indexer.store import RecordStore
 from indexer.tables import row_actions
+from indexer.units import units_to_embed
 from indexer.vectors import Passage, VectorStore, passages_for
 from plans.errors import IndexMissingError, PlansError, StoreError
 
@@ -45,6 +46,7 @@ class IndexSummary:
     sections: int = 0
     actions: int = 0
     passages_embedded: int = 0
+    units_embedded: int = 0  # sentences / list items / rows embedded for the answerer to rank by meaning
     indexed: list[str] = field(default_factory=list)  # files parsed and embedded this run
     unchanged: list[str] = field(default_factory=list)  # files carried over
     removed: list[str] = field(default_factory=list)
@@ -64,7 +66,8 @@ def plan_id_for(rel: str) -> str:
 
 
 PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
-                  "vectors", "store")
+                  "vectors", "store", "units")
+UNIT_BATCH = 64  # unit texts per embedder call (sorted by length, so a batch pads little)
 
 
 def code_version() -> str:
@@ -179,6 +182,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     gen = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     store = RecordStore(records_path(settings, gen), create=True)
     to_embed: list[Passage] = []
+    units: list[tuple[str, int, str, str]] = []
     carry = list(keep_old) if old_vs else []  # files whose last indexed version goes on as it was
     for doc in _progress(docs, progress, "parsing"):
         if not force and old_vs and old_files.get(doc.rel) == doc.sha256:
@@ -186,7 +190,9 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
             summary.unchanged.append(doc.rel)
             continue
         try:
-            to_embed += _index_document(doc, store)
+            passages, doc_units = _index_document(doc, store)
+            to_embed += passages
+            units += doc_units
         except Exception as exc:  # a parser bug must not lose the other files
             if isinstance(exc, PlansError):
                 reason = exc.message
@@ -206,6 +212,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):
         vs.add(to_embed[i:i + batch])
     summary.passages_embedded = len(to_embed)
+    summary.units_embedded = _embed_units(store, emb, units, progress)
     summary.removed = sorted(set(old_files) - set(new_files))
     store.finish()
     store.set_meta("embedder", emb_name)
@@ -235,7 +242,20 @@ def _vectors(settings: Any, gen: str, emb: Embeddings, old_gen: str | None, old_
     return vs
 
 
-def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
+def _embed_units(store: RecordStore, emb: Embeddings, units: list[tuple[str, int, str, str]],
+                 progress: bool | None, batch: int = UNIT_BATCH) -> int:
+    """Embed the units of the newly parsed sections into the new generation's records, shortest
+    first (a batch of similar lengths pads little). Returns how many were embedded."""
+    order = sorted(range(len(units)), key=lambda i: len(units[i][3]))
+    for start in _progress(range(0, len(order), batch), progress, "embedding units"):
+        chunk = [units[i] for i in order[start:start + batch]]
+        vecs = emb.embed_documents([u[3] for u in chunk])
+        store.add_unit_vectors([(sid, k, plan_id, v) for (sid, k, plan_id, _), v in zip(chunk, vecs)])
+    return len(units)
+
+
+def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]]]:
+    """Parse one file and write its records; returns its passages and its units to embed."""
     plan_id = plan_id_for(doc.rel)
     parsed = parse_document(doc.text, plan_id=plan_id, file=doc.rel, sha256=doc.sha256)
     if not parsed.sections:
@@ -249,7 +269,7 @@ def _index_document(doc: Document, store: RecordStore) -> list[Passage]:
         out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
     acronyms = glossary_pairs(doc.text, list(parsed.sections))
     store.add_file(parsed.plan, list(parsed.sections), actions, acronyms)  # last: all or nothing
-    return out
+    return out, units_to_embed(list(parsed.sections))
 
 
 def _drop_duplicates(docs: list[Document]) -> tuple[list[Document], list[Problem]]:

@@ -1,4 +1,5 @@
-"""SQLite records: plans, sections (with an FTS5 index for BM25) and action records.
+"""SQLite records: plans, sections (with an FTS5 index for BM25), action records, and one
+embedding per citable unit of each section (:mod:`indexer.units`).
 
 Example::
 
@@ -16,6 +17,8 @@ from collections import Counter
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from indexer.models import Action, Amount, Plan, Section
 from indexer.text import stem, term_counts
@@ -41,14 +44,18 @@ CREATE INDEX IF NOT EXISTS action_sections_plan ON action_sections(plan_id);
 CREATE TABLE IF NOT EXISTS acronyms (plan_id TEXT, short TEXT, long TEXT);
 CREATE INDEX IF NOT EXISTS acronyms_plan ON acronyms(plan_id);
 CREATE TABLE IF NOT EXISTS lexicon (stem TEXT PRIMARY KEY, df INT);
+CREATE TABLE IF NOT EXISTS unit_vectors (section_id TEXT, k INTEGER, plan_id TEXT, vec BLOB,
+    PRIMARY KEY (section_id, k));
+CREATE INDEX IF NOT EXISTS unit_vectors_plan ON unit_vectors(plan_id);
 """
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
-_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms")
+_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors")
 SECTION_CACHE = 4096
 # a corpus-wide full-text search scores every row holding any query word (FTS5 has no early exit):
 # above this many such rows, the rows holding all the words are searched first
 LEXICAL_CAP = 20_000
 RANGED_PLANS = 8  # a full-text search within up to this many plans runs plan by plan
+_IN_LIMIT = 5000  # ids per ``IN (...)`` list, well under SQLite's limit on bound parameters
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -113,6 +120,17 @@ class RecordStore:
             self.db.executemany("INSERT INTO action_sections VALUES (?,?,?)",
                                 [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
             self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
+
+    def add_unit_vectors(self, rows: list[tuple[str, int, str, np.ndarray]]) -> None:
+        """Store units' embeddings: (section id, unit index, plan id, vector) rows; each vector is
+        kept as float32 of unit length, so a dot product is a cosine."""
+        out = []
+        for sid, k, plan_id, vec in rows:
+            v = np.asarray(vec, dtype=np.float32)
+            v = v / max(float(np.linalg.norm(v)), 1e-12)
+            out.append((sid, k, plan_id, v.astype(np.float32).tobytes()))
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO unit_vectors VALUES (?,?,?,?)", out)
 
     def copy_file_from(self, other: RecordStore, file: str) -> None:
         """Carry an unchanged file's records over from the previous generation, row for row in
@@ -224,6 +242,30 @@ class RecordStore:
     def embed_text(self, section_id: str) -> str:
         row = self.db.execute("SELECT embed_text FROM sections WHERE id=?", (section_id,)).fetchone()
         return row["embed_text"] if row else ""
+
+    def unit_vectors(self, section_ids: list[str]) -> dict[str, np.ndarray]:
+        """section id -> (units, dim) float32 array of its units' unit-length embeddings, in unit
+        order (row k is ``indexer.units.unit_texts(section)[k]``); sections without any are absent.
+
+        >>> vecs = store.unit_vectors(["eco-plan-of-action-transnational-organized-crime:0012"])
+        """
+        ids = list(dict.fromkeys(section_ids))
+        grouped: dict[str, list[bytes]] = {}
+        for i in range(0, len(ids), _IN_LIMIT):  # one query unless thousands of sections are asked
+            chunk = ids[i:i + _IN_LIMIT]
+            for sid, blob in self.db.execute(
+                    f"SELECT section_id, vec FROM unit_vectors WHERE section_id IN ({','.join('?' * len(chunk))}) "
+                    "ORDER BY section_id, k", chunk):
+                grouped.setdefault(sid, []).append(blob)
+        return {sid: np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1)
+                for sid, blobs in grouped.items()}
+
+    def has_unit_vectors(self) -> bool:
+        """True if this index holds unit embeddings (an index built before them does not)."""
+        try:
+            return self.db.execute("SELECT 1 FROM unit_vectors LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
 
     def actions(self, plan: str | None = None) -> list[Action]:
         sql = "SELECT data FROM actions" + (" WHERE plan_id=?" if plan else "") + " ORDER BY plan_id, ord"
