@@ -29,7 +29,7 @@ from assistant.compose import (
 from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT
+from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT, UNIT_MEANING
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
 from indexer.models import Action, Plan
@@ -129,12 +129,30 @@ class Answerer:
                      reading: Reading | None) -> list[tuple[float, Unit, float]]:
         """(score, unit, coverage) for every unit of the hits, best first."""
         scored = []
+        sims = self.unit_similarities(q, hits)
         for rank, hit in enumerate(hits, start=1):
-            for u in units_of(hit.section, rank):
+            near = sims.get(hit.section.id)
+            for k, u in enumerate(units_of(hit.section, rank)):
                 cov = self.coverage(q, u.text, " ".join(u.section.heading_path))
-                scored.append((self.score(q, u, hit, reading, cov), u, cov))
+                s = self.score(q, u, hit, reading, cov)
+                if near is not None and k < len(near):
+                    s += UNIT_MEANING * float(near[k])  # closeness in meaning ranks units worded unlike the question
+                scored.append((s, u, cov))
         scored.sort(key=lambda x: -x[0])
         return scored
+
+    def unit_similarities(self, q: Query, hits: list[Hit]) -> dict[str, Any]:
+        """Per section, the cosine of each of its units (in unit order) to the question, from the unit
+        vectors the indexer stored (empty when the index has none)."""
+        if self.a.vectors is None or not hits or not self.a.has_unit_vectors:
+            return {}
+        vectors = self.a.records.unit_vectors([h.section.id for h in hits])
+        if not vectors:
+            return {}
+        import numpy as np
+
+        question = np.asarray(self.a.embedder.embed_query(q.text), dtype=np.float32)
+        return {sid: v @ question for sid, v in vectors.items()}
 
     def evidence(self, q: Query, reading: Reading, hits: list[Hit], as_of: date) -> Answer:
         retrieved = tuple(h.section.id for h in hits)

@@ -60,6 +60,7 @@ class Assistant:
         self.records = records or open_records(settings)
         self.vectors = vectors or open_vectors(settings, self.embedder)
         self.generation = current_generation(settings)
+        self.has_unit_vectors = self.records.has_unit_vectors()  # indexes built before them have none
         self.retriever = HybridRetriever(self.records, self.vectors)
         self.lexicon = Lexicon.from_index(self.records)
         self.plans: list[Plan] = self.records.plans()
