@@ -36,12 +36,12 @@ def build_kinds() -> dict[str, AnswerKind]:
 
 def choose_kind(intent: Intent, rule_route: str) -> str:
     """The kind that answers: the intent's kind when the classifier is sure of it (not "unsure"),
-    else the route the question's form gives (the rule reading). Where that form gave an explicit
-    route ("which plans…", "who…"), another route of the evidence answerer replaces it only when the
-    classifier is sure (``INTENT_SURE``)."""
+    else the route the question's form gives (the rule reading). Where the form asks across plans
+    ("which plans…", two plans named), that route stands unless the classifier is sure
+    (``INTENT_SURE``) of another."""
     if intent.kind == UNSURE:
         return rule_route
-    if intent.kind in EVIDENCE_ROUTES and rule_route not in ("content", intent.kind) \
+    if intent.kind in EVIDENCE_ROUTES and rule_route == "cross_plan" and intent.kind != rule_route \
             and intent.confidence < INTENT_SURE:
         return rule_route
     return intent.kind
