@@ -26,6 +26,7 @@ from assistant.action_terms import ActionTerms
 from assistant.answering import Answerer
 from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn, refers_back
+from assistant.crossplan import topic_query
 from assistant.evidence import Lexicon
 from assistant.intent import IntentClassifier
 from assistant.kinds.base import Ask, Context
@@ -77,6 +78,11 @@ class Assistant:
         self.context = Context.of(self)
         self.kinds = build_kinds()  # the answer kinds, in KIND_ORDER
         self.intents = _load_intents(settings, self.embedder)
+
+    def has_topic(self, question: str) -> bool:
+        """Does a question across plans name a topic (beyond words that frame the comparison)?"""
+        q = self.answerer.prepare(question, [])
+        return topic_query(self.answerer, q) is not q
 
     def plans_named_in(self, question: str) -> list[Plan]:
         """The plans a question names: by organisation acronym or distinctive title words,
@@ -134,6 +140,9 @@ class Assistant:
         for name in ("follow_up", kind):  # the previous answer's subject, then the kind the meaning names
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
+        if answer is None and reading.route == "cross_plan" and not plans and not self.has_topic(resolved):
+            # "what do the plans have in common?": across plans but about no topic, so about the plans
+            answer = self.kinds["overview"].answer(replace(ask, intent="plan_overview", confidence=1.0), self.context)
         if answer is None:
             answer = self.answerer.answer(resolved, reading, plans, as_of)
         answer = cite_only_what_is_shown(answer)
