@@ -57,11 +57,11 @@ class FollowUpKind:
         # the new question's own words that the plans use (the asker's paraphrase cannot match) and
         # that are not about time ("next year", "continue"): they describe the subject, if anything
         own = [t for t in query_terms(ask.said) if ctx.lexicon.df.get(stem(t), 0) and t not in TIME_WORDS]
-        if not own:
-            return actions[:1]
-        scored = sorted(((ctx.lexicon.coverage(own, f"{a.need} {a.title} {a.text} {' '.join(a.drivers)}"), i, a)
+        # with no words of its own ("who owns that bit?") the subject is what the conversation asked about
+        words = own or [t for t in query_terms(ask.question) if t not in TIME_WORDS]
+        scored = sorted(((ctx.lexicon.coverage(words, f"{a.need} {a.title} {a.text} {' '.join(a.drivers)}"), i, a)
                          for i, a in enumerate(actions)), key=lambda x: (-x[0], x[1]))
-        if scored[0][0] < MIN_COVERAGE and len(own) >= SUBJECT_WORDS:
+        if own and scored[0][0] < MIN_COVERAGE and len(own) >= SUBJECT_WORDS:
             return []  # the question describes a subject of its own that the previous answer did not cite
         return [scored[0][2]]
 
