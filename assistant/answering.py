@@ -1,11 +1,14 @@
-"""Answer strategies. Evidence answers (driver, funding, budget, content, single deadlines) live
-here with refusals; deadline windows are in ``assistant.deadlines``, cross-plan answers in
+"""The evidence answerer: a question prepared (``Query``), the units of the passages found ranked,
+and an answer from the best of them (driver, funding, budget, content, single deadlines), or a
+refusal. Which strategy answers a question is chosen in ``assistant.grounded``; deadline windows are
+in ``assistant.deadlines``, listings in ``assistant.listing``, cross-plan answers in
 ``assistant.crossplan``.
 
 Example::
 
-    answerer = Answerer(assistant)
-    answer = answerer.answer(question, read_question(question, as_of=today), plans=[], as_of=today)
+    answerer = Answerer(Context.of(assistant))
+    q = answerer.prepare(question, plans=[])
+    answer = answerer.evidence(q, reading, answerer.ctx.retriever.search(q.text, k=8), as_of=today)
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from assistant.compose import (
     states,
 )
 from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
+from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, MIN_DENSE, RELATED_CHARS, SEMANTIC_SUPPORT, UNIT_MEANING
+from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, RELATED_CHARS, SEMANTIC_SUPPORT, UNIT_MEANING
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading
 from indexer.models import Action, Plan
@@ -57,55 +61,35 @@ class Query:
 
 
 class Answerer:
-    def __init__(self, assistant: Any) -> None:
-        self.a = assistant
+    """The grounded evidence answerer over the index as ``Context`` gives it: prepares a question,
+    ranks the units of the passages found and answers from the best of them, or refuses."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         # every driver as the plans write it, for "what does X lead?" questions
-        self.driver_names = assistant.action_index.driver_names()
+        self.driver_names = ctx.driver_names
         self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
-        self.periods = assistant.periods
+        self.periods = ctx.periods
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
         terms = [t for t in query_terms(question) if t not in plan_words] or query_terms(question)
-        aliases, extra = self.a.acronyms.aliases(question)
+        aliases, extra = self.ctx.acronyms.aliases(question)
         # a word the plans never use cannot match: search for its synonyms instead
-        syn = [f"{w}*" for t in terms if self.a.lexicon.df.get(stem(t), 0) == 0
+        syn = [f"{w}*" for t in terms if self.ctx.lexicon.df.get(stem(t), 0) == 0
                for w in SYNONYMS.get(t, ()) if " " not in w]
         lexical = " ".join([*terms, *query_terms(extra), *syn])
         return Query(f"{question} {extra}".strip(), question, lexical, terms, aliases, plans, plan_words)
 
     def coverage(self, q: Query, unit_text: str, context: str = "") -> float:
-        return self.a.lexicon.coverage(q.terms, unit_text, context, q.aliases)
-
-    # -- entry -----------------------------------------------------------------------------
-    def answer(self, question: str, reading: Reading, plans: list[Plan], as_of: date) -> Answer:
-        from assistant.crossplan import cross_plan_answer
-        from assistant.deadlines import asks_deadline_list, deadline_answer
-        from assistant.listing import list_answer
-
-        q = self.prepare(question, plans)
-        if reading.route == "cross_plan" and (not plans or len(plans) > 1):
-            return cross_plan_answer(self, q, as_of)
-        listed = list_answer(self, q, reading, as_of)
-        if listed is not None:
-            return listed
-        hits = self.a.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
-                                       lexical_query=q.lexical)
-        if reading.route == "deadline" and (reading.window or asks_deadline_list(question)):
-            ans = deadline_answer(self, q, reading, hits, as_of)
-            if ans is not None:
-                return ans
-        if (self.a.vectors is not None and max((h.dense or 0.0 for h in hits), default=0.0) < MIN_DENSE
-                and not self.names_something_in_the_plans(question)):
-            return self.refuse(reading, hits, as_of, "the question is outside what they cover")
-        return self.evidence(q, reading, hits, as_of)
+        return self.ctx.lexicon.coverage(q.terms, unit_text, context, q.aliases)
 
     def names_something_in_the_plans(self, question: str) -> bool:
         """An acronym or coined name the plans use ("SIRAS", "iPROCEEDS") puts a short question on
         topic even when its embedding is far from every passage."""
         for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b", question):
-            if len(w) >= 3 and sum(c.isupper() for c in w) >= 2 and self.a.lexicon.df.get(stem(w), 0) > 0:
+            if len(w) >= 3 and sum(c.isupper() for c in w) >= 2 and self.ctx.lexicon.df.get(stem(w), 0) > 0:
                 return True
         return False
 
@@ -121,7 +105,7 @@ class Answerer:
         elif unit.section.kind != "table_row" and len(unit.text) > 700:
             s *= max(0.75, (700 / len(unit.text)) ** 0.5)  # a long run-on unit covers words by bulk
         if reading and reading.route in ("driver", "funding", "deadline") and \
-                self.a.actions_of(unit.section.id):
+                self.ctx.actions_of(unit.section.id):
             s += 0.15  # who/funded/when questions are about actions: their records answer them
         return s
 
@@ -144,14 +128,14 @@ class Answerer:
     def unit_similarities(self, q: Query, hits: list[Hit]) -> dict[str, Any]:
         """Per section, the cosine of each of its units (in unit order) to the question, from the unit
         vectors the indexer stored (empty when the index has none)."""
-        if self.a.vectors is None or not hits or not self.a.has_unit_vectors:
+        if not self.ctx.vectors_present or not hits or not self.ctx.has_unit_vectors:
             return {}
-        vectors = self.a.records.unit_vectors([h.section.id for h in hits])
+        vectors = self.ctx.records.unit_vectors([h.section.id for h in hits])
         if not vectors:
             return {}
         import numpy as np
 
-        question = np.asarray(self.a.embedder.embed_query(q.text), dtype=np.float32)
+        question = np.asarray(self.ctx.embed_query(q.text), dtype=np.float32)
         return {sid: v @ question for sid, v in vectors.items()}
 
     def evidence(self, q: Query, reading: Reading, hits: list[Hit], as_of: date) -> Answer:
@@ -169,7 +153,7 @@ class Answerer:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
         need = min(MIN_COVERAGE, cov[id(top)])  # the lexical support a further passage must have
         if reading.answer_type:
-            focus = focus_terms(q.question, q.plan_words, self.a.lexicon)[:1]
+            focus = focus_terms(q.question, q.plan_words, self.ctx.lexicon)[:1]
             typed = [(s, u) for s, u in ranked
                      if has_answer_type(reading.answer_type, u.text, reading.count_noun)
                      and cov[id(u)] >= max(need, 0.6 * cov[id(top)])
@@ -211,7 +195,7 @@ class Answerer:
                 others = [u for _, u in ranked if all(u.text != c.text for c in chosen)]
                 if not others or len(chosen) > limit:
                     break
-                best = max(others, key=lambda u: self.a.lexicon.coverage(
+                best = max(others, key=lambda u: self.ctx.lexicon.coverage(
                     part_terms + q.terms, u.text, " ".join(u.section.heading_path)))
                 if cov[id(best)] >= need and best.section.kind != "table_row":
                     chosen.append(best)
@@ -220,7 +204,7 @@ class Answerer:
         for k, u in enumerate(chosen):
             first_seen.setdefault(u.section.id, k)
         chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))
-        cites = Citations(self.a.records)
+        cites = Citations(self.ctx.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
         subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
@@ -230,23 +214,23 @@ class Answerer:
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
 
     def speaks_of_money(self, u: Unit) -> bool:
-        return bool(MONEY_WORDS.search(u.text)) or any(states(a, "funding") for a in self.a.actions_of(u.section.id))
+        return bool(MONEY_WORDS.search(u.text)) or any(states(a, "funding") for a in self.ctx.actions_of(u.section.id))
 
     def subject(self, u: Unit, q: Query) -> Action | None:
         """The action a passage is about (the one the question's words fit best, when several)."""
-        actions = self.a.actions_of(u.section.id)
+        actions = self.ctx.actions_of(u.section.id)
         if not actions:
             return None
         return max(actions, key=lambda a: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}"))
 
     def render(self, u: Unit, cites: Citations, q: Query, reading: Reading, as_of: date) -> str:
-        actions = self.a.actions_of(u.section.id) if u.section.kind == "table_row" else []
+        actions = self.ctx.actions_of(u.section.id) if u.section.kind == "table_row" else []
         if actions:
             if len(actions) > 1:  # a row holding several actions: the ones the question is about
                 cov = {a.id: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}") for a in actions}
                 best = max(cov.values())
                 actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
-            return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.a.lexicon,
+            return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.ctx.lexicon,
                                           as_of=as_of, show_due=reading.route == "deadline",
                                           period=self.periods.get(a.plan), focus=reading.route)
                             for a in actions)
@@ -257,7 +241,7 @@ class Answerer:
                 text = f"{text} {rest[:700]}"
         line = render_unit(text, u.section, cites)
         if reading.route == "deadline":
-            for a in self.a.actions_of(u.section.id):
+            for a in self.ctx.actions_of(u.section.id):
                 due = due_date(a, as_of, self.periods.get(a.plan))
                 if due:
                     line += f" (next due {due.isoformat()}: {days_phrase(due, as_of)})"
@@ -269,16 +253,16 @@ class Answerer:
                related: Unit | None = None) -> Answer:
         """Say plainly that the plans do not say, and point at what they cover nearby (``related``:
         the closest passage, shown as what the plans do say)."""
-        cites = Citations(self.a.records)
+        cites = Citations(self.ctx.records)
         text = f"The plans do not say: {why}."
         if related is not None:
             text += f" What they do say: {render_unit(shorten(related.text, RELATED_CHARS), related.section, cites)}"
         elif hits and "outside" in why:
-            names = ", ".join(p.short_name for p in self.a.plans)
+            names = ", ".join(p.short_name for p in self.ctx.plans)
             text += f" They are plans of action on combating organised crime ({names})."
         elif hits:
             refs = "; ".join(f"{' › '.join(h.section.heading_path[-2:]) or 'title'} "
-                             f"({self.a.records.plan(h.section.plan_id).short_name}) {cites.cite(h.section)}"
+                             f"({self.ctx.records.plan(h.section.plan_id).short_name}) {cites.cite(h.section)}"
                              for h in hits[:2])
             text += f" Nearby, they cover: {refs}."
         return Answer(answer=text, citations=tuple(cites.items), refused=True,

@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
+from assistant.answering import Answerer, Query
 from assistant.compose import Citations, best_bullets, cut_at_line, render_unit, shorten
 from assistant.crossplan_form import form_answer, form_field, is_framing, join_names, number_word
-from assistant.evidence import SYNONYMS, Unit, stem
+from assistant.evidence import SYNONYMS, Lexicon, Unit, stem
 from assistant.models import Answer
 from assistant.policy import CROSS_PLAN_BUDGET, MIN_COVERAGE, MIN_DENSE, SEMANTIC_SUPPORT
+from assistant.retrieve import Hit
 
 PER_PLAN_CHARS = 300  # one line per plan when several plans are listed
 PAIR_CHARS = 650  # one paragraph per plan when two named plans are compared
@@ -37,10 +38,10 @@ TOPIC_MAX = 80  # characters of the question quoted as its topic in the opening 
 _CLAUSE_END = re.compile(r", and (?:which|what|how|who|where|when|why)\b| and which\b|\?|;", re.I)
 
 
-def topic_query(ans: Any, q: Any) -> Any:
+def topic_query(ans: Answerer, q: Query) -> Query:
     """The question with its framing words left out (and words no plan uses, unless a synonym
     stands in for them): what a plan must say something about."""
-    lex = ans.a.lexicon
+    lex = ans.ctx.lexicon
     terms = [t for t in q.terms if not is_framing(t) and (lex.df.get(stem(t), 0) > 0 or t in SYNONYMS)]
     if not terms:
         return q
@@ -60,7 +61,7 @@ def topic_phrase(question: str, terms: list[str]) -> str:
     return phrase if 0 < len(phrase) <= TOPIC_MAX else "the topic"
 
 
-def focused(text: str, terms: list[str], lexicon: Any, limit: int) -> str:
+def focused(text: str, terms: list[str], lexicon: Lexicon, limit: int) -> str:
     """At most ``limit`` characters of a unit: the window (starting at a clause) holding most of the
     question's words, with an ellipsis where text is left out."""
     if len(text) <= limit:
@@ -71,21 +72,21 @@ def focused(text: str, terms: list[str], lexicon: Any, limit: int) -> str:
     return out if best == 0 else "… " + out
 
 
-def unit_text(ans: Any, u: Unit, q: Any) -> str:
+def unit_text(ans: Answerer, u: Unit, q: Query) -> str:
     """A unit as shown: a table row holding actions as their numbers, titles and best outputs."""
-    acts = ans.a.actions_of(u.section.id) if u.section.kind == "table_row" else []
+    acts = ans.ctx.actions_of(u.section.id) if u.section.kind == "table_row" else []
     if not acts:
         return u.text
     out = []
     for a in acts[:2]:
         name = " ".join(x for x in (a.number, a.title) if x)
-        what = best_bullets(a.text, q.terms, ans.a.lexicon, limit=1, max_len=200) \
+        what = best_bullets(a.text, q.terms, ans.ctx.lexicon, limit=1, max_len=200) \
             if a.text and a.text != a.title else ""
         out.append(f"{name} — {what}" if what and name else name or what)
     return "; ".join(out)
 
 
-def plan_evidence(ans: Any, q: Any, hits: list, more: bool = False) -> tuple[bool, list[Unit], str]:
+def plan_evidence(ans: Answerer, q: Query, hits: list[Hit], more: bool = False) -> tuple[bool, list[Unit], str]:
     """Does the plan address the topic (close in meaning, or holding its words), its best units
     (by ``ans.ranked_units``; more of them with ``more``), and the text of its supporting units."""
     best_dense = max((h.dense or 0.0 for h in hits), default=0.0)
@@ -108,22 +109,22 @@ def plan_evidence(ans: Any, q: Any, hits: list, more: bool = False) -> tuple[boo
     return True, picked, support
 
 
-def render_plan(ans: Any, q: Any, units: list[Unit], cites: Citations, limit: int) -> str:
+def render_plan(ans: Answerer, q: Query, units: list[Unit], cites: Citations, limit: int) -> str:
     """The plan's best units, cited, in about ``limit`` characters (a further unit only when room)."""
     parts: list[str] = []
     room = limit
     for u in units:
         if parts and room < 90:
             break
-        shown = focused(unit_text(ans, u, q), q.terms, ans.a.lexicon, room)
+        shown = focused(unit_text(ans, u, q), q.terms, ans.ctx.lexicon, room)
         parts.append(render_unit(shown, u.section, cites))
         room -= len(shown) + 5
     return " ".join(parts)
 
 
-def compare_pair(ans: Any, q: Any, have: dict[str, str], names: list[str]) -> str:
+def compare_pair(ans: Answerer, q: Query, have: dict[str, str], names: list[str]) -> str:
     """Where one of two plans' best passages hold a topic word the other's lack, say so."""
-    lex = ans.a.lexicon
+    lex = ans.ctx.lexicon
     notes = []
     for mine, other in (names, names[::-1]):
         only = [t for t in q.terms if lex.coverage([t], have[mine]) >= 0.5 and lex.coverage([t], have[other]) < 0.5]
@@ -135,33 +136,33 @@ def compare_pair(ans: Any, q: Any, have: dict[str, str], names: list[str]) -> st
     return "Difference: " + "; ".join(notes) + "."
 
 
-def cross_plan_answer(ans: Any, q: Any, as_of: date) -> Answer:
-    a = ans.a
-    pool = q.plans or a.plans
+def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
+    ctx = ans.ctx
+    pool = q.plans or ctx.plans
     total = len(pool)
     tq = topic_query(ans, q)
-    field = form_field(q.question, [t for t in q.terms if not is_framing(t) and a.lexicon.df.get(stem(t), 0) > 0])
+    field = form_field(q.question, [t for t in q.terms if not is_framing(t) and ctx.lexicon.df.get(stem(t), 0) > 0])
     if field and total <= MAX_PLANS:
-        return form_answer(ans, list(pool), field, as_of)
+        return form_answer(ans.ctx, list(pool), field, as_of)
     grouped: dict[str, list] = {}
     if total > MAX_PLANS:
         # a large corpus: one search over all of it, its hits grouped by plan, stands in for a
         # search per plan (which would cost thousands of searches per question)
-        top = a.retriever.search(tq.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
+        top = ctx.retriever.search(tq.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
                                  plan_ids=[p.id for p in q.plans] or None, lexical_query=tq.lexical)
         for h in top:
             grouped.setdefault(h.section.plan_id, []).append(h)
         by_id = {p.id: p for p in pool}
         pool = [by_id[i] for i in list(grouped)[:MAX_PLANS] if i in by_id]
     pair = len(q.plans) == 2 and total == 2
-    cites = Citations(a.records)
+    cites = Citations(ctx.records)
     found: dict[str, list[Unit]] = {}
     support: dict[str, str] = {}
     missing, retrieved = [], []
     best_dense = 0.0
     for p in pool:
-        hits = grouped[p.id][:8] if grouped else a.retriever.search(tq.text, k=8, plan_ids=[p.id],
-                                                                    lexical_query=tq.lexical)
+        hits = grouped[p.id][:8] if grouped else ctx.retriever.search(tq.text, k=8, plan_ids=[p.id],
+                                                                      lexical_query=tq.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]
         ok, units, support[p.short_name] = plan_evidence(ans, tq, hits, more=pair)

@@ -5,7 +5,7 @@ which don't?"), answered by counting the action records' fields per plan, and th
 Example::
 
     field = form_field("Which plans name who is responsible for each action?", topic_terms=[])  # "drivers"
-    form_answer(answerer, plans, field, as_of)
+    form_answer(ctx, plans, field, as_of)
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from assistant.compose import Citations, cut_at_line, shorten
+from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.policy import CROSS_PLAN_BUDGET
 from indexer.models import Action, Plan
@@ -104,14 +104,13 @@ def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def form_answer(ans: Any, plans: list[Plan], field: str, as_of: date) -> Answer:
+def form_answer(ctx: Context, plans: list[Plan], field: str, as_of: date) -> Answer:
     """Per plan: how many of its actions carry the field, with one example action cited."""
-    a = ans.a
-    cites = Citations(a.records)
+    cites = Citations(ctx.records)
     doing, what = _FIELD[field]
     rows = []
     for p in plans:
-        acts = [x for x in a.actions if x.plan == p.id]
+        acts = [x for x in ctx.actions if x.plan == p.id]
         n = sum(_has(x, field) for x in acts)
         rows.append((p, acts, n))
     rows.sort(key=lambda r: (-(r[2] / len(r[1]) if r[1] else -1), r[0].short_name))
@@ -130,7 +129,7 @@ def form_answer(ans: Any, plans: list[Plan], field: str, as_of: date) -> Answer:
             lines.append(f"- **{p.short_name}**: no action records were read from it.")
             continue
         ex = _example(acts, field)
-        sec = a.records.section(ex.section_id)
+        sec = ctx.records.section(ex.section_id)
         retrieved.append(sec.id)
         name = shorten(" ".join(x for x in (ex.number, ex.title) if x) or ex.text, EXAMPLE_CHARS)
         if n:

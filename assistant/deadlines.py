@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from assistant import vocab
+from assistant.answering import Answerer, Query
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
 from assistant.evidence import MONTHS
 from assistant.models import Answer
@@ -38,30 +38,30 @@ def _topic(terms: list[str]) -> list[str]:
     return [t for t in terms if t not in TIME_WORDS and t not in MONTHS and not re.fullmatch(r"\d+", t)]
 
 
-def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: date) -> Answer | None:
+def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], as_of: date) -> Answer | None:
     """None when no action matches the topic well enough (the caller falls back to evidence)."""
-    a = ans.a
+    ctx = ans.ctx
     topic = _topic(q.terms)
     plan_ids = {p.id for p in q.plans}
-    index = a.action_index
+    index = ctx.action_index
     pool = index.positions(plan_ids)
     relevant = pool  # positions of the actions the answer may name
     if topic:  # the actions about the topic: the best ones and those close to them
-        pairs, best = a.action_terms.about(pool, topic, a.lexicon, q.aliases, floor=RELEVANT, share=0.6)
+        pairs, best = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=RELEVANT, share=0.6)
         if best < RELEVANT:
             return None
         relevant = [i for _, i in pairs]
-    cites = Citations(a.records)
+    cites = Citations(ctx.records)
     lines = []
     if OVERDUE.search(q.question) and not reading.window:
-        late = sorted((a.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end)
+        late = sorted((ctx.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end)
         if not late:
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
                           refused=False, route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                           meta={"overdue": 0})
         for x in late[:6]:
-            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=a.lexicon, as_of=as_of, show_due=True,
+            lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), brief=True, focus="deadline"))
         more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
@@ -74,7 +74,7 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         ending = bool(ENDING.search(q.question))
         # only the actions that can fall in the window are looked at closely (the checks below decide)
         near = index.ending_in(relevant, lo, hi) if ending else index.in_window(relevant, lo, hi)
-        for x in (a.actions[i] for i in near):
+        for x in (ctx.actions[i] for i in near):
             if ending:  # "which actions end within …": the end date itself must fall in the window
                 if x.end and lo <= x.end <= hi:
                     found.append((False, x.end, x))
@@ -88,8 +88,8 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         if any(not f[0] for f in found):  # dated inside the window: leave out what merely runs through it
             found = [f for f in found if not f[0]]
         for _, _, x in found[:6]:
-            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=a.lexicon, as_of=as_of, focus="deadline"))
+            lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=ctx.lexicon, as_of=as_of, focus="deadline"))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         verb = "Ending" if ending else "Scheduled"
@@ -97,15 +97,15 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
         head = (f"{verb} {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), "
                 f"as of {as_of.isoformat()}{extra}:")
     else:
-        maybe = (a.actions[i] for i in index.may_fall_due(relevant, as_of))
+        maybe = (ctx.actions[i] for i in index.may_fall_due(relevant, as_of))
         upcoming = sorted(((d, x) for x in maybe if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
                           key=lambda f: f[0])
         if not upcoming:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         first = upcoming[0][0]
         for _, x in [u for u in upcoming if u[0] == first][:3]:
-            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=a.lexicon, as_of=as_of, show_due=True,
+            lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
+                                              lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), focus="deadline"))
         head = f"The next deadline after {as_of.isoformat()}:"
     text = head + "\n" + "\n".join(lines)
@@ -114,12 +114,12 @@ def deadline_answer(ans: Any, q: Any, reading: Reading, hits: list[Hit], as_of: 
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
-def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer | None:
+def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer | None:
     """Nothing is near: say so, and name the latest deadlines (of the actions at ``pool``, positions
-    in ``a.actions``) instead of answering with nothing."""
-    a = ans.a
-    cites = Citations(a.records)
-    latest = [a.actions[i] for i in a.action_index.latest_ending(pool, 3)]
+    in ``ctx.actions``) instead of answering with nothing."""
+    ctx = ans.ctx
+    cites = Citations(ctx.records)
+    latest = [ctx.actions[i] for i in ctx.action_index.latest_ending(pool, 3)]
     when = reading.window_text or "after that date"
     if not latest:
         return None  # nothing dated to cite: the passages answer instead
@@ -127,8 +127,8 @@ def nothing_due(ans: Any, reading: Reading, pool: list[int], as_of: date, hits: 
     if latest:
         lines.append("The latest deadlines they give are:")
         for x in latest:
-            lines.append("- " + render_action(x, a.records.section(x.section_id), cites, terms=[],
-                                              lexicon=a.lexicon, as_of=as_of, focus="deadline"))
+            lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=[],
+                                              lexicon=ctx.lexicon, as_of=as_of, focus="deadline"))
     return Answer(answer=cut_at_line("\n".join(lines), DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                   route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                   meta={"nothing_due": True})

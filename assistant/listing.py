@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from assistant import vocab
 from assistant.action_index import number_key
+from assistant.answering import Answerer, Query
 from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, states
+from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import LIST_BUDGET
@@ -43,14 +44,14 @@ _DRIVES = re.compile(r"\b(lead|leads|led|drive|drives|driven|run|runs|implement\
 FILLER = vocab.words("listing_filler")
 
 
-def numbered_actions(a: Any, question: str, plan_ids: set[str]) -> list[Action]:
+def numbered_actions(ctx: Context, question: str, plan_ids: set[str]) -> list[Action]:
     """Actions the question names by number, within the named plans (or all plans)."""
     found: list[Action] = []
     for m in _NUMBER.finditer(question):
         num = number_key(m.group(1))
         if re.fullmatch(r"\d{1,2}\.\d{1,2}", num) and int(num.split(".")[0]) > 31:
             continue
-        found += [a.actions[i] for i in a.action_index.numbered((num, num + "A"), plan_ids)]
+        found += [ctx.actions[i] for i in ctx.action_index.numbered((num, num + "A"), plan_ids)]
     return list(dict.fromkeys(found))
 
 
@@ -64,10 +65,10 @@ def funding_wanted(question: str) -> str | None:
     return None
 
 
-def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | None:
-    a = ans.a
+def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answer | None:
+    ctx = ans.ctx
     plan_ids = {p.id for p in q.plans}
-    by_number = numbered_actions(a, q.question, plan_ids)
+    by_number = numbered_actions(ctx, q.question, plan_ids)
     if by_number and len(by_number) <= 4:
         return _render(ans, by_number, "", as_of, reading, q)
     if not _LIST.search(q.question):
@@ -77,18 +78,18 @@ def list_answer(ans: Any, q: Any, reading: Reading, as_of: date) -> Answer | Non
     driver = _driver_named(ans.driver_names, q.question, ans.driver_table) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
-    index = a.action_index
+    index = ctx.action_index
     wanted = [index.driven_by(driver) if driver else None, index.with_status(status) if status else None]
     if plan_ids:
         wanted.append(set(index.positions(plan_ids)))
     pool = sorted(set.intersection(*sorted((w for w in wanted if w is not None), key=len)))
     if driver:
         topic = [t for t in topic if t not in driver.lower().split()]
-    if topic:  # the same cut as scoring every one: a.lexicon.coverage(...) >= TOPIC_COVERAGE
-        pairs, _ = a.action_terms.about(pool, topic, a.lexicon, q.aliases, floor=TOPIC_COVERAGE, share=0.0,
+    if topic:  # the same cut as scoring every one: ctx.lexicon.coverage(...) >= TOPIC_COVERAGE
+        pairs, _ = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=TOPIC_COVERAGE, share=0.0,
                                         text=lambda x: f"{x.need} {x.title} {x.text}")
         pool = [i for _, i in pairs]
-    pool = [a.actions[i] for i in pool]
+    pool = [ctx.actions[i] for i in pool]
     phrase = {"seeking": "still seeking funding", "negotiating": "with funding being negotiated",
               "available": "with funding available"}
     what = " and ".join(filter(None, [f"driven or co-driven by {driver}" if driver else "",
@@ -110,16 +111,16 @@ def _driver_named(names: list[str], question: str, table: NameTable | None = Non
     return best
 
 
-def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Reading, q: Any) -> Answer:
+def _render(ans: Answerer, actions: list[Action], what: str, as_of: date, reading: Reading, q: Query) -> Answer:
     """The actions as lines, as many as fit the answer budget; the rest counted by number."""
-    a = ans.a
-    cites = Citations(a.records)
+    ctx = ans.ctx
+    cites = Citations(ctx.records)
     head = f"{len(actions)} action{'s are' if len(actions) != 1 else ' is'} {what}:" if what else ""
     lines: list[str] = []
     budget = LIST_BUDGET - len(head)
     for x in actions[:SHOW]:
         # a line that does not fit is not shown; its citation is dropped where the answer is finished
-        line = render_action(x, a.records.section(x.section_id), cites, terms=q.terms, lexicon=a.lexicon,
+        line = render_action(x, ctx.records.section(x.section_id), cites, terms=q.terms, lexicon=ctx.lexicon,
                              as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan),
                              brief=bool(what), focus=reading.route)
         if lines and sum(len(ln) for ln in lines) + len(line) > budget:
@@ -131,7 +132,7 @@ def _render(ans: Any, actions: list[Action], what: str, as_of: date, reading: Re
             missing = MISSING_FACT[reading.route].format(x.number or "this action")
             text = f"The plan does not say {missing}. What it says of it: {lines[0]}"
             return replace(_answer(text, cites, reading, as_of, actions, what), refused=True)
-        head = lead_sentence(x, reading.route, cites.cite(a.records.section(x.section_id)))
+        head = lead_sentence(x, reading.route, cites.cite(ctx.records.section(x.section_id)))
         return _answer(head + "\n" + lines[0], cites, reading, as_of, actions, what)
     bullet = bool(head) or len(lines) > 1
     text = "\n".join(([head] if head else []) + [f"- {ln}" if bullet else ln for ln in lines])

@@ -28,6 +28,7 @@ from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
 from assistant.evidence import Lexicon
+from assistant.grounded import grounded_answer
 from assistant.intent import IntentClassifier
 from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
@@ -74,8 +75,8 @@ class Assistant:
         # the actions a section belongs to, read from the index, the recently used ones kept
         self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)
         self.memory = ConversationMemory()
-        self.answerer = Answerer(self)
-        self.context = Context.of(self)
+        self.context = Context.of(self)  # what the answer kinds and the evidence answerer see of the index
+        self.answerer = Answerer(self.context)
         self.kinds = build_kinds()  # the answer kinds, in KIND_ORDER
         self.intents = _load_intents(settings, self.embedder)
 
@@ -144,7 +145,7 @@ class Assistant:
             # "what do the plans have in common?": across plans but about no topic, so about the plans
             answer = self.kinds["overview"].answer(replace(ask, intent="plan_overview", confidence=1.0), self.context)
         if answer is None:
-            answer = self.answerer.answer(resolved, reading, plans, as_of)
+            answer = grounded_answer(self.answerer, resolved, reading, plans, as_of)
         answer = cite_only_what_is_shown(answer)
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,7 +47,7 @@ class Ask:
 
 @dataclass(frozen=True)
 class Context:
-    """The index as the answer kinds see it (read-only)."""
+    """The index as the answer kinds and the evidence answerer see it (read-only)."""
 
     records: RecordStore
     plans: tuple[Plan, ...]
@@ -58,13 +59,22 @@ class Context:
     retriever: HybridRetriever
     periods: dict[str, DateRange]  # each plan's period (bounds recurring deadlines)
     extra: dict[str, Any]  # built once per index by kinds that need it (plan cards...)
+    # the actions a section belongs to (the index's lookup, the recently used ones cached)
+    actions_of: Callable[[str], Sequence[Action]]
+    vectors_present: bool  # the index has a vector store (dense similarity is known)
+    has_unit_vectors: bool  # the index stored a vector per unit (indexes built before them have none)
+    embed_query: Callable[[str], Sequence[float]]  # the question's embedding, by the index's query embedder
+    driver_names: list[str]  # every driver as the plans write it
 
     @classmethod
     def of(cls, assistant: Any) -> Context:
         return cls(records=assistant.records, plans=tuple(assistant.plans), actions=tuple(assistant.actions),
                    action_index=assistant.action_index, action_terms=assistant.action_terms,
                    lexicon=assistant.lexicon, acronyms=assistant.acronyms, retriever=assistant.retriever,
-                   periods=assistant.periods, extra={})
+                   periods=assistant.periods, extra={}, actions_of=assistant.actions_of,
+                   vectors_present=assistant.vectors is not None, has_unit_vectors=assistant.has_unit_vectors,
+                   embed_query=assistant.embedder.embed_query,
+                   driver_names=assistant.action_index.driver_names())
 
 
 class AnswerKind(Protocol):
