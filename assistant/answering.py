@@ -35,7 +35,7 @@ from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, RELATED_CHARS, SEMANTIC_SUPPORT, UNIT_MEANING
 from assistant.retrieve import Hit, query_terms
-from assistant.route import Reading
+from assistant.route import Reading, Route
 from indexer.models import Action, Plan
 from indexer.records import due_date
 
@@ -104,7 +104,7 @@ class Answerer:
             s *= 0.7
         elif unit.section.kind != "table_row" and len(unit.text) > 700:
             s *= max(0.75, (700 / len(unit.text)) ** 0.5)  # a long run-on unit covers words by bulk
-        if reading and reading.route in ("driver", "funding", "deadline") and \
+        if reading and reading.route in (Route.DRIVER, Route.FUNDING, Route.DEADLINE) and \
                 self.ctx.actions_of(unit.section.id):
             s += 0.15  # who/funded/when questions are about actions: their records answer them
         return s
@@ -163,7 +163,7 @@ class Answerer:
                                    f"they do not give {_TYPE_NAME[reading.answer_type]} you ask for",
                                    related=ranked[0][1])
             ranked = typed + [r for r in ranked if r not in typed]
-        if reading.route == "funding" and not reading.answer_type:
+        if reading.route == Route.FUNDING and not reading.answer_type:
             # a funding question needs a passage that says something of money: a funding line of an
             # action, or the words plans use for it; else an honest partial answer
             funded = [(s, u) for s, u in ranked if cov[id(u)] >= need and self.speaks_of_money(u)]
@@ -171,8 +171,8 @@ class Answerer:
                 return self.refuse(reading, hits, as_of, "they do not say how it is funded", related=ranked[0][1])
             ranked = funded + [r for r in ranked if r not in funded]
         multi = bool(_MULTI.search(q.question))
-        limit = 3 if (reading.route == "content" or multi) else 2
-        floor = 0.7 if (reading.route == "content" or multi) else 0.8
+        limit = 3 if (reading.route == Route.CONTENT or multi) else 2
+        floor = 0.7 if (reading.route == Route.CONTENT or multi) else 0.8
         top_score = ranked[0][0]
         chosen = [ranked[0][1]]
         for s, u in ranked[1:]:
@@ -183,7 +183,7 @@ class Answerer:
             if u.section.kind == "table_row" and any(c.section.id == u.section.id for c in chosen):
                 continue
             if ((u.section.kind == "table_row" or not multi)
-                    and reading.route in ("driver", "funding", "deadline", "budget")
+                    and reading.route in (Route.DRIVER, Route.FUNDING, Route.DEADLINE, Route.BUDGET)
                     and cov[id(u)] < 0.9 * cov[id(top)]):
                 continue  # one thing was asked about: add another only when it fits as well
             chosen.append(u)
@@ -214,7 +214,8 @@ class Answerer:
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
 
     def speaks_of_money(self, u: Unit) -> bool:
-        return bool(MONEY_WORDS.search(u.text)) or any(states(a, "funding") for a in self.ctx.actions_of(u.section.id))
+        return bool(MONEY_WORDS.search(u.text)) or any(states(a, Route.FUNDING)
+                                                       for a in self.ctx.actions_of(u.section.id))
 
     def subject(self, u: Unit, q: Query) -> Action | None:
         """The action a passage is about (the one the question's words fit best, when several)."""
@@ -231,7 +232,7 @@ class Answerer:
                 best = max(cov.values())
                 actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.ctx.lexicon,
-                                          as_of=as_of, show_due=reading.route == "deadline",
+                                          as_of=as_of, show_due=reading.route == Route.DEADLINE,
                                           period=self.periods.get(a.plan), focus=reading.route)
                             for a in actions)
         text = u.text
@@ -240,7 +241,7 @@ class Answerer:
             if rest:
                 text = f"{text} {rest[:700]}"
         line = render_unit(text, u.section, cites)
-        if reading.route == "deadline":
+        if reading.route == Route.DEADLINE:
             for a in self.ctx.actions_of(u.section.id):
                 due = due_date(a, as_of, self.periods.get(a.plan))
                 if due:
@@ -266,5 +267,5 @@ class Answerer:
                              for h in hits[:2])
             text += f" Nearby, they cover: {refs}."
         return Answer(answer=text, citations=tuple(cites.items), refused=True,
-                      route=reading.route if reading else "refusal", as_of=as_of,
+                      route=reading.route if reading else Route.REFUSAL, as_of=as_of,
                       retrieved=tuple(h.section.id for h in hits), meta={"refusal_reason": why})

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from assistant.evidence import Lexicon
 from assistant.models import Answer, Citation
+from assistant.route import Route
 from indexer.dates import next_due, parse_timeline
 from indexer.models import Action, DateRange, Section
 from indexer.records import due_date, within_period
@@ -118,34 +119,34 @@ def _when(a: Action) -> str:
     return f"timeline: {a.timeline}"
 
 
-def action_facts(a: Action, focus: str | None) -> list[str]:
+def action_facts(a: Action, focus: Route | None) -> list[str]:
     """The action's who / when / money as clauses, the one the question asks about first."""
     who = f"driven by {', '.join(a.drivers)}" if a.drivers else "no driver is named"
     when = _when(a)
     money = _money(a)
-    order = {"funding": (money, who, when), "budget": (money, who, when), "deadline": (when, who, money)}
+    order = {Route.FUNDING: (money, who, when), Route.BUDGET: (money, who, when), Route.DEADLINE: (when, who, money)}
     return [c for c in order.get(focus or "", (who, when, money)) if c]
 
 
 # the facts a question may ask of an action (by the route it reads as), said when a plan leaves one out
-MISSING_FACT = {"driver": "who drives {}", "funding": "how {} is funded", "budget": "the budget of {}",
-                "deadline": "when {} is due"}
+MISSING_FACT = {Route.DRIVER: "who drives {}", Route.FUNDING: "how {} is funded", Route.BUDGET: "the budget of {}",
+                Route.DEADLINE: "when {} is due"}
 
 
-def states(a: Action, route: str) -> bool:
+def states(a: Action, route: Route) -> bool:
     """Does the plan state the fact a question of this route asks of the action?"""
-    if route == "driver":
+    if route == Route.DRIVER:
         return bool(a.drivers)
-    if route == "funding":
+    if route == Route.FUNDING:
         return bool(a.funding or a.amounts)
-    if route == "budget":
+    if route == Route.BUDGET:
         return bool(a.amounts)
-    if route == "deadline":
+    if route == Route.DEADLINE:
         return bool(a.timeline or a.start or a.end or a.recurrence)
     return True
 
 
-def lead_sentence(a: Action, focus: str | None, ref: str) -> str:
+def lead_sentence(a: Action, focus: Route | None, ref: str) -> str:
     """A plain opening sentence with the one fact asked for ("3.2 is driven by CoE [1].")."""
     fact = action_facts(a, focus)[0] if action_facts(a, focus) else "listed without details"
     subject = a.number or "This action"
@@ -156,7 +157,7 @@ def lead_sentence(a: Action, focus: str | None, ref: str) -> str:
 
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
                   as_of: date | None = None, show_due: bool = False, period: DateRange | None = None,
-                  brief: bool = False, focus: str | None = None) -> str:
+                  brief: bool = False, focus: Route | None = None) -> str:
     """One action as a sentence: its number and title, then who drives it, when and with what money
     (what the question asks about first, ``focus``: driver | funding | deadline), then what it
     delivers, cited."""

@@ -3,7 +3,7 @@
 Example::
 
     memory = ConversationMemory()
-    memory.add("c1", Turn("who drives 3.2?", "driver", ("wbcsci-..."), ("wbcsci-...:0123",)))
+    memory.add("c1", Turn("who drives 3.2?", Route.DRIVER, ("wbcsci-..."), ("wbcsci-...:0123",)))
     memory.last("c1").question
 """
 
@@ -14,6 +14,8 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+
+from assistant.route import Route
 
 # a question that continues the conversation: it opens as a continuation or points back at what
 # was just discussed ("and who funds it?", "ok and who owns that bit?", "is that going to continue?")
@@ -30,7 +32,7 @@ def refers_back(question: str) -> bool:
 @dataclass(frozen=True)
 class Turn:
     question: str  # the question as resolved (a follow-up carries its subject)
-    route: str
+    route: Route  # the route of the turn's answer
     plan_ids: tuple[str, ...]
     section_ids: tuple[str, ...]  # what the answer cited
 

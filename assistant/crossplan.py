@@ -24,6 +24,7 @@ from assistant.evidence import SYNONYMS, Lexicon, Unit, stem
 from assistant.models import Answer
 from assistant.policy import CROSS_PLAN_BUDGET, MIN_COVERAGE, MIN_DENSE, SEMANTIC_SUPPORT
 from assistant.retrieve import Hit
+from assistant.route import Route
 
 PER_PLAN_CHARS = 300  # one line per plan when several plans are listed
 PAIR_CHARS = 650  # one paragraph per plan when two named plans are compared
@@ -193,6 +194,6 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
         if diff:
             lines.append(diff)
     text = cut_at_line(head + "\n" + "\n".join(lines), CROSS_PLAN_BUDGET)
-    return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
+    return Answer(answer=text, citations=tuple(cites.items), refused=False, route=Route.CROSS_PLAN,
                   as_of=as_of, retrieved=tuple(retrieved),
                   meta={"cross_plan": "pair" if pair else "topic", "not_found": missing})

@@ -21,6 +21,7 @@ from assistant.compose import Citations, cut_at_line, shorten
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.policy import CROSS_PLAN_BUDGET
+from assistant.route import Route
 from indexer.models import Action, Plan
 
 WORDS_FILE = Path(__file__).with_name("crossplan_fields.yaml")
@@ -141,5 +142,5 @@ def form_answer(ctx: Context, plans: list[Plan], field: str, as_of: date) -> Ans
             lines.append(f"- **{p.short_name}**: none of its {len(acts)} actions {what}; they read like "
                          f"{name} {cites.cite(sec)}")
     text = cut_at_line("\n".join(lines), CROSS_PLAN_BUDGET)
-    return Answer(answer=text, citations=tuple(cites.items), refused=False, route="cross_plan",
+    return Answer(answer=text, citations=tuple(cites.items), refused=False, route=Route.CROSS_PLAN,
                   as_of=as_of, retrieved=tuple(retrieved), meta={"cross_plan": f"form:{field}"})

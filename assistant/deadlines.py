@@ -18,7 +18,7 @@ from assistant.evidence import MONTHS
 from assistant.models import Answer
 from assistant.policy import DEADLINE_BUDGET
 from assistant.retrieve import Hit
-from assistant.route import Reading
+from assistant.route import Reading, Route
 from indexer.records import due_date
 
 # words that say when, not what (assistant/vocab/time_words.yaml)
@@ -57,16 +57,16 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         late = sorted((ctx.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end)
         if not late:
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
-                          refused=False, route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                          refused=False, route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                           meta={"overdue": 0})
         for x in late[:6]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
-                                              period=ans.periods.get(x.plan), brief=True, focus="deadline"))
+                                              period=ans.periods.get(x.plan), brief=True, focus=Route.DEADLINE))
         more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
         return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
-                      route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                      route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                       meta={"overdue": len(late)})
     if reading.window:
         lo, hi = reading.window
@@ -89,7 +89,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
             found = [f for f in found if not f[0]]
         for _, _, x in found[:6]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=ctx.lexicon, as_of=as_of, focus="deadline"))
+                                              lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         verb = "Ending" if ending else "Scheduled"
@@ -106,11 +106,11 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         for _, x in [u for u in upcoming if u[0] == first][:3]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
-                                              period=ans.periods.get(x.plan), focus="deadline"))
+                                              period=ans.periods.get(x.plan), focus=Route.DEADLINE))
         head = f"The next deadline after {as_of.isoformat()}:"
     text = head + "\n" + "\n".join(lines)
     return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
-                  route="deadline",
+                  route=Route.DEADLINE,
                   as_of=as_of, retrieved=tuple(h.section.id for h in hits))
 
 
@@ -128,7 +128,7 @@ def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, h
         lines.append("The latest deadlines they give are:")
         for x in latest:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=[],
-                                              lexicon=ctx.lexicon, as_of=as_of, focus="deadline"))
+                                              lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
     return Answer(answer=cut_at_line("\n".join(lines), DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
-                  route="deadline", as_of=as_of, retrieved=tuple(h.section.id for h in hits),
+                  route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                   meta={"nothing_due": True})

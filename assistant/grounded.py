@@ -18,21 +18,21 @@ from assistant.deadlines import asks_deadline_list, deadline_answer
 from assistant.listing import list_answer
 from assistant.models import Answer
 from assistant.policy import MIN_DENSE
-from assistant.route import Reading
+from assistant.route import Reading, Route
 from indexer.models import Plan
 
 
 def grounded_answer(ans: Answerer, question: str, reading: Reading, plans: list[Plan], as_of: date) -> Answer:
     """Answer from the plans' records and passages, the strategy chosen by the question's reading."""
     q = ans.prepare(question, plans)
-    if reading.route == "cross_plan" and (not plans or len(plans) > 1):
+    if reading.route == Route.CROSS_PLAN and (not plans or len(plans) > 1):
         return cross_plan_answer(ans, q, as_of)
     listed = list_answer(ans, q, reading, as_of)
     if listed is not None:
         return listed
     hits = ans.ctx.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
                                     lexical_query=q.lexical)
-    if reading.route == "deadline" and (reading.window or asks_deadline_list(question)):
+    if reading.route == Route.DEADLINE and (reading.window or asks_deadline_list(question)):
         answer = deadline_answer(ans, q, reading, hits, as_of)
         if answer is not None:
             return answer

@@ -21,7 +21,7 @@ from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import LIST_BUDGET
-from assistant.route import Reading
+from assistant.route import Reading, Route
 from indexer.models import Action
 
 SHOW = 8  # actions listed in full; the rest are counted
@@ -74,7 +74,7 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
     if not _LIST.search(q.question):
         return None
     topic = [t for t in q.terms if t not in FILLER]
-    status = funding_wanted(q.question) if reading.asks_funding or reading.route == "funding" else None
+    status = funding_wanted(q.question) if reading.asks_funding or reading.route == Route.FUNDING else None
     driver = _driver_named(ans.driver_names, q.question, ans.driver_table) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
@@ -121,7 +121,7 @@ def _render(ans: Answerer, actions: list[Action], what: str, as_of: date, readin
     for x in actions[:SHOW]:
         # a line that does not fit is not shown; its citation is dropped where the answer is finished
         line = render_action(x, ctx.records.section(x.section_id), cites, terms=q.terms, lexicon=ctx.lexicon,
-                             as_of=as_of, show_due=reading.route == "deadline", period=ans.periods.get(x.plan),
+                             as_of=as_of, show_due=reading.route == Route.DEADLINE, period=ans.periods.get(x.plan),
                              brief=bool(what), focus=reading.route)
         if lines and sum(len(ln) for ln in lines) + len(line) > budget:
             break

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from assistant.route import Route
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -23,7 +25,7 @@ class Answer:
     answer: str  # markdown with [n] markers
     citations: tuple[Citation, ...]
     refused: bool
-    route: str  # capabilities|overview|aggregate|driver|funding|deadline|budget|content|cross_plan|follow_up|refusal
+    route: Route  # capabilities|overview|aggregate|driver|funding|deadline|budget|content|cross_plan|follow_up|refusal
     as_of: date
     retrieved: tuple[str, ...] = ()  # section ids, best first (for retrieval metrics)
     conversation_id: str | None = None
@@ -34,7 +36,7 @@ class Answer:
             "answer": self.answer,
             "citations": [asdict(c) for c in self.citations],
             "refused": self.refused,
-            "route": self.route,
+            "route": str(self.route),  # the plain name ("driver")
             "as_of": self.as_of.isoformat(),
             "retrieved": list(self.retrieved),
             "conversation_id": self.conversation_id,

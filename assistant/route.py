@@ -4,7 +4,7 @@ means, and which kind of fact (a date, an amount, a count, a country...) must be
 Example::
 
     r = read_question("Which deadlines fall in the next 60 days?", as_of=date(2018, 5, 1))
-    r.route, r.window  # "deadline", (date(2018, 5, 1), date(2018, 6, 30))
+    r.route, r.window  # Route.DEADLINE, (date(2018, 5, 1), date(2018, 6, 30))
 """
 
 from __future__ import annotations
@@ -13,8 +13,28 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
-ROUTES = ("driver", "funding", "deadline", "budget", "content", "cross_plan", "follow_up")
+
+class Route(StrEnum):
+    """The kind of answer a question is routed to (``Answer.route``). Each member equals its name
+    as a string ("driver"), so JSON output and the bots see the plain name."""
+
+    DRIVER = "driver"  # who drives an action
+    FUNDING = "funding"  # how it is funded
+    DEADLINE = "deadline"  # when it is due; what falls in a time window
+    BUDGET = "budget"  # amounts a plan states
+    CONTENT = "content"  # what the plans say on a topic
+    CROSS_PLAN = "cross_plan"  # which plans say something on a topic; two plans compared
+    FOLLOW_UP = "follow_up"  # a question continuing the previous one
+    REFUSAL = "refusal"  # the plans do not say
+    CAPABILITIES = "capabilities"  # greetings, what the assistant can do
+    OVERVIEW = "overview"  # what a plan is, its structure and priorities
+    AGGREGATE = "aggregate"  # counts, rankings and totals over the records
+    LOOKUP = "lookup"  # an action named by its number (an intent kind; answered by the evidence answerer)
+
+
+ROUTES: tuple[Route, ...] = tuple(Route)
 
 _DRIVER = re.compile(
     r"\b(who(?:'s| is| are| was)?\b|which (?:organi[sz]ation|body|bodies|country|countries|agency|"
@@ -72,7 +92,7 @@ def without_instructions(question: str) -> str:
 
 @dataclass(frozen=True)
 class Reading:
-    route: str
+    route: Route
     answer_type: str | None  # date_day | date | amount | count | country | place | findings | None
     window: tuple[date, date] | None  # the time window the question means, if any
     window_text: str  # how the question said it ("next month", "in the next 60 days")
@@ -128,7 +148,8 @@ def time_window(question: str, as_of: date) -> tuple[tuple[date, date] | None, s
 
 
 def read_question(question: str, *, as_of: date, has_history: bool = False) -> Reading:
-    """Classify the question (see ROUTES) and pull out what the answer must contain."""
+    """Classify the question (a driver, funding, deadline, budget, content or cross-plan ``Route``;
+    a follow-up is marked by ``follow_up``) and pull out what the answer must contain."""
     q = question.strip()
     window, window_text = time_window(q, as_of)
     asks_driver = bool(_DRIVER.search(q))
@@ -138,24 +159,24 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
     words = re.findall(r"[a-z]+", q.lower())
     follow_up = has_history and (len(words) <= 7 and bool(_FOLLOW.search(q)))
     if _CROSS.search(q):
-        route = "cross_plan"
+        route = Route.CROSS_PLAN
     elif window is not None or re.search(r"\b(overdue|next deadline|how long|until when|by when)\b", q, re.I):
-        route = "deadline"
+        route = Route.DEADLINE
     elif asks_budget:
-        route = "budget"
+        route = Route.BUDGET
     elif asks_funding and _WHO_PAYS.search(q):
-        route = "funding"
+        route = Route.FUNDING
     elif asks_driver and re.match(r"^\s*(who|which (?:organi[sz]ation|body|country|agency))", q, re.I):
-        route = "driver"
+        route = Route.DRIVER
     elif asks_funding:
-        route = "funding"
+        route = Route.FUNDING
     elif asks_driver:
-        route = "driver"
+        route = Route.DRIVER
     elif asks_when and re.match(r"^\s*(when|by when|until when|since when|from when|what is the deadline|"
                                 r"(?:from|since|in|by|until) (?:what|which) (?:year|month|date|day)\b)", q, re.I):
-        route = "deadline"
+        route = Route.DEADLINE
     else:
-        route = "content"
+        route = Route.CONTENT
     answer_type = None
     count_noun = ""
     if _DAY.search(q):
@@ -166,12 +187,12 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type = "country"
     elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):
         answer_type = "place"
-    elif route == "budget" and re.search(r"\bhow much\b|\bamount\b|\bwhat is the (?:total )?budget\b|"
-                                         r"\b(?:total )?budget (?:of|for)\b|\bhow (?:big|large)\b", q, re.I):
+    elif route == Route.BUDGET and re.search(r"\bhow much\b|\bamount\b|\bwhat is the (?:total )?budget\b|"
+                                              r"\b(?:total )?budget (?:of|for)\b|\bhow (?:big|large)\b", q, re.I):
         answer_type = "amount"
     elif _FINDINGS.search(q):
         answer_type = "findings"
-    elif route == "deadline" and window is None and _WHEN_OF.search(q):
+    elif route == Route.DEADLINE and window is None and _WHEN_OF.search(q):
         answer_type = "date"
     return Reading(route=route, answer_type=answer_type, window=window, window_text=window_text,
                    count_noun=count_noun, follow_up=follow_up, asks_driver=asks_driver,

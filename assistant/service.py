@@ -35,7 +35,7 @@ from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.retrieve import HybridRetriever
-from assistant.route import read_question, without_instructions
+from assistant.route import Route, read_question, without_instructions
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
@@ -126,31 +126,33 @@ class Assistant:
             else:  # "and the ECO plan?": the last question asked of another plan
                 resolved = f"{last.question} {question}"
             # the new words say what is asked ("when does it end?"); the resolved text says of what
-            own = kind if kind in EVIDENCE_ROUTES else reading.route if reading.route != "content" else last.route
-            if own in ("follow_up", "refusal", "cross_plan") and not plans:
-                own = "content"
+            own = Route(kind) if kind in EVIDENCE_ROUTES else reading.route if reading.route != Route.CONTENT \
+                else last.route
+            if own in (Route.FOLLOW_UP, Route.REFUSAL, Route.CROSS_PLAN) and not plans:
+                own = Route.CONTENT
             reading = replace(read_question(resolved, as_of=as_of), route=own, follow_up=True)
         elif kind in EVIDENCE_ROUTES and len({p.organisation for p in plans}) >= 2 and not reading.window:
-            reading = replace(reading, route="cross_plan")  # two plans named: the answer compares them
+            reading = replace(reading, route=Route.CROSS_PLAN)  # two plans named: the answer compares them
         elif kind in EVIDENCE_ROUTES and kind != reading.route and not reading.window:
-            reading = replace(reading, route=kind)  # the meaning decides the route; the rules fill the slots
+            reading = replace(reading, route=Route(kind))  # the meaning decides the route; the rules fill the slots
         ask = Ask(question=resolved, intent=intent.label, confidence=intent.confidence, plans=tuple(plans),
                   as_of=as_of, reading=reading, follow_up=follow_up, said=question,
                   previous=last.section_ids if follow_up and last is not None else ())
         answer = None
-        for name in ("follow_up", kind):  # the previous answer's subject, then the kind the meaning names
+        for name in (Route.FOLLOW_UP, kind):  # the previous answer's subject, then the kind the meaning names
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
-        if answer is None and reading.route == "cross_plan" and not plans and not self.has_topic(resolved):
+        if answer is None and reading.route == Route.CROSS_PLAN and not plans and not self.has_topic(resolved):
             # "what do the plans have in common?": across plans but about no topic, so about the plans
-            answer = self.kinds["overview"].answer(replace(ask, intent="plan_overview", confidence=1.0), self.context)
+            overview = replace(ask, intent="plan_overview", confidence=1.0)
+            answer = self.kinds[Route.OVERVIEW].answer(overview, self.context)
         if answer is None:
             answer = grounded_answer(self.answerer, resolved, reading, plans, as_of)
         answer = cite_only_what_is_shown(answer)
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
                                   tuple(c.section_id for c in answer.citations)))
-        route = "follow_up" if follow_up else answer.route
+        route = Route.FOLLOW_UP if follow_up else answer.route
         answer = Answer(answer=answer.answer, citations=answer.citations, refused=answer.refused,
                         route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
                         meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,

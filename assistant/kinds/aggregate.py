@@ -31,6 +31,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.listing import funding_wanted
 from assistant.models import Answer
 from assistant.retrieve import query_terms
+from assistant.route import Route
 from indexer.models import Plan
 
 _WHICH_NOUN = re.compile(r"\b(?:plans|documents)\b|\b(?:which|what)\s+(?:\w+\s+)?(?:plan|document)\b", re.I)
@@ -42,7 +43,7 @@ _BOTH = re.compile(r"\bboth (?:the )?(.+?) and (?:the )?(.+?)(?:\s+(?:headings?|
 class AggregateKind:
     """Counts, rankings and totals; None when the question is not one of them."""
 
-    name = "aggregate"
+    name = Route.AGGREGATE
 
     def answer(self, ask: Ask, ctx: Context) -> Answer | None:
         q = ask.question

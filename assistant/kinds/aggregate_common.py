@@ -23,6 +23,7 @@ from assistant.compose import Citations, cite_only_what_is_shown
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.policy import OVERVIEW_BUDGET
+from assistant.route import Route
 from indexer.models import Action, Plan, Section
 
 WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "aggregate_words.yaml"
@@ -175,7 +176,7 @@ class Out:
         if shown < len(self.lines):
             text += f"\n…and {len(self.lines) - shown} more."
         answer = Answer(answer=text, citations=tuple(self.cites.items), refused=False,
-                        route="aggregate", as_of=self.ask.as_of,
+                        route=Route.AGGREGATE, as_of=self.ask.as_of,
                         retrieved=tuple(c.section_id for c in self.cites.items),
                         meta={"kind": self.kind, **(meta or {})})
         return cite_only_what_is_shown(answer)  # lines left out take their citations with them

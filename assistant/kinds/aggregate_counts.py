@@ -3,7 +3,7 @@ of a list section ("how many general objectives does the plan list?") and totals
 
 Example::
 
-    out = Out(ask, ctx, "aggregate")
+    out = Out(ask, ctx, Route.AGGREGATE)
     count_answer(out, plans, named=None).answer
     # '“6 Fight against corruption” in the … plan has 4 actions (6.1–6.4) [1].\n- …'
 """

@@ -3,7 +3,7 @@ need when the question names one), and whether one is still looking for money.
 
 Example::
 
-    out = Out(ask, ctx, "aggregate")
+    out = Out(ask, ctx, Route.AGGREGATE)
     driver_rank(out, plans, least=False).answer
     # 'In the … plan, Europol is named as a driver of the most actions: 16 (…) [1].\n- …'
 """

@@ -3,7 +3,7 @@ runs longest, how many plans mention something, how many actions each plan has.
 
 Example::
 
-    out = Out(ask, ctx, "aggregate")
+    out = Out(ask, ctx, Route.AGGREGATE)
     answer = plan_dates(out, want="oldest newest")   # "The oldest plan is CICA …; the most recent …"
 """
 

@@ -37,6 +37,7 @@ from assistant.kinds.budget_read import Funded, stated_amounts
 from assistant.models import Answer
 from assistant.policy import MIN_COVERAGE
 from assistant.retrieve import query_terms
+from assistant.route import Route
 from indexer.models import Plan
 from indexer.text import tokens
 
@@ -66,7 +67,7 @@ _ASKING = set(tokens("budget budgets total totals money much big large amount am
 class BudgetKind:
     """Amounts a plan states and comparisons of them; None when the question is not about money."""
 
-    name = "budget"
+    name = Route.BUDGET
 
     def answer(self, ask: Ask, ctx: Context) -> Answer | None:
         q = ask.question
@@ -165,8 +166,8 @@ def _refuse(out: Out, plans: list[Plan], closest: Funded | None) -> Answer:
     else:
         head += "; none of the plans states an amount."
     answer = out.finish(head if head.endswith((".", "”")) else head + ".", {"budget": "none"})
-    return replace(answer, refused=True, route="budget")
+    return replace(answer, refused=True, route=Route.BUDGET)
 
 
 def _finish(answer: Answer | None) -> Answer | None:
-    return replace(answer, route="budget") if answer is not None else None
+    return replace(answer, route=Route.BUDGET) if answer is not None else None

@@ -4,7 +4,7 @@ what is computed here is said to be computed.
 
 Example::
 
-    out = Out(ask, ctx, "budget")
+    out = Out(ask, ctx, Route.BUDGET)
     named(out, item, "EU contribution", items).answer   # 'The EU contribution to … is EUR 2 000 000 [1].'
 """
 

@@ -21,6 +21,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.plan_cards import PlanCard, clip, plan_card, words
 from assistant.retrieve import query_terms
+from assistant.route import Route
 from indexer.text import stem
 
 try:
@@ -124,7 +125,7 @@ class CapabilitiesKind:
     """Greets, thanks, explains what the assistant does and which plans it holds; None for a
     question of another kind."""
 
-    name = "capabilities"
+    name = Route.CAPABILITIES
 
     def answer(self, ask: Ask, ctx: Context) -> Answer | None:
         cat = category(ask.question)
@@ -170,5 +171,5 @@ class CapabilitiesKind:
             lines.append("Try, for example: " + " · ".join(f"“{q}”" for q in ex))
         text = cut_at_line("\n".join(lines), OVERVIEW_BUDGET).strip()
         return cite_only_what_is_shown(Answer(
-            answer=text, citations=tuple(cites.items), refused=False, route="capabilities", as_of=ask.as_of,
+            answer=text, citations=tuple(cites.items), refused=False, route=Route.CAPABILITIES, as_of=ask.as_of,
             retrieved=tuple(c.section_id for c in cites.items), meta={"kind": self.name, "category": cat}))

@@ -21,13 +21,14 @@ from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.policy import MIN_COVERAGE
 from assistant.retrieve import query_terms
+from assistant.route import Route
 from indexer.models import Action
 from indexer.text import stem
 
 # a follow-up that describes its subject in this many words of the plans' own must match it
 SUBJECT_WORDS = 3
 # the facts a follow-up may ask about an action, by the route the question reads as
-FACT_ROUTES = ("driver", "funding", "budget", "deadline")
+FACT_ROUTES = (Route.DRIVER, Route.FUNDING, Route.BUDGET, Route.DEADLINE)
 def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> str:
     """Whether the action runs into the asked-about window, from its end date."""
     lo, hi = window
@@ -42,7 +43,7 @@ def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> 
 class FollowUpKind:
     """Answers a follow-up about the action the previous answer was about."""
 
-    name = "follow_up"
+    name = Route.FOLLOW_UP
 
     def subject(self, ask: Ask, ctx: Context) -> list[Action]:
         """The previous answer's actions, the one the new words fit best first; none when the new
@@ -76,7 +77,7 @@ class FollowUpKind:
         cites = Citations(ctx.records)
         line = render_action(a, ctx.records.section(a.section_id), cites, terms=[], lexicon=ctx.lexicon,
                              as_of=ask.as_of, period=ctx.periods.get(a.plan), brief=True, focus=route,
-                             show_due=route == "deadline")
+                             show_due=route == Route.DEADLINE)
         if not states(a, route):
             missing = MISSING_FACT[route].format(a.number or "it")
             text = f"The plan does not say {missing}. What it says of it: {line}"
@@ -86,7 +87,7 @@ class FollowUpKind:
         # the asked fact as the opening sentence, then the rest of what the plan says of the action
         ref = cites.cite(ctx.records.section(a.section_id))
         first = lead_sentence(a, route, ref)
-        if route == "deadline" and ask.reading.window:
+        if route == Route.DEADLINE and ask.reading.window:
             sentence = _window_sentence(a, ask.reading.window, ask.reading.window_text)
             first = f"{sentence.rstrip('.')} {ref}." if sentence else first
         text = f"{first}\n{line}"

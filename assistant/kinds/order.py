@@ -8,7 +8,7 @@ passages) answers instead.
 Example::
 
     kinds = build_kinds()
-    kinds["overview"].answer(ask, ctx)
+    kinds[Route.OVERVIEW].answer(ask, ctx)
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from assistant.kinds.capabilities import CapabilitiesKind
 from assistant.kinds.followup import FollowUpKind
 from assistant.kinds.overview import OverviewKind
 from assistant.policy import INTENT_SURE
+from assistant.route import Route
 
 # each kind of its own, by the name the intent classifier gives it; the rest of the kinds (driver,
 # funding, budget, deadline, content, cross_plan, lookup) are routes of the evidence answerer
 # the routes of the grounded evidence answerer that an intent may choose
-EVIDENCE_ROUTES = ("driver", "funding", "budget", "deadline", "content", "cross_plan")
+EVIDENCE_ROUTES = (Route.DRIVER, Route.FUNDING, Route.BUDGET, Route.DEADLINE, Route.CONTENT, Route.CROSS_PLAN)
 KIND_ORDER: tuple[type, ...] = (CapabilitiesKind, OverviewKind, AggregateKind, BudgetKind, FollowUpKind)
 
 
@@ -34,14 +35,14 @@ def build_kinds() -> dict[str, AnswerKind]:
     return {inst.name: inst for inst in (cls() for cls in KIND_ORDER)}
 
 
-def choose_kind(intent: Intent, rule_route: str) -> str:
+def choose_kind(intent: Intent, rule_route: Route) -> str:
     """The kind that answers: the intent's kind when the classifier is sure of it (not "unsure"),
     else the route the question's form gives (the rule reading). Where the form asks across plans
     ("which plans…", two plans named), that route stands unless the classifier is sure
     (``INTENT_SURE``) of another."""
     if intent.kind == UNSURE:
         return rule_route
-    if intent.kind in EVIDENCE_ROUTES and rule_route == "cross_plan" and intent.kind != rule_route \
+    if intent.kind in EVIDENCE_ROUTES and rule_route == Route.CROSS_PLAN and intent.kind != rule_route \
             and intent.confidence < INTENT_SURE:
         return rule_route
     return intent.kind

@@ -21,6 +21,7 @@ from assistant.outline import OutlineNode, build_outline
 from assistant.plan_cards import PlanCard, Statement, around, clip, plan_card, word_list, words
 from assistant.policy import INTENT_SURE
 from assistant.retrieve import query_terms
+from assistant.route import Route
 from indexer.text import stem
 
 try:  # the shared length budget, when the policy module is there
@@ -250,7 +251,7 @@ class OverviewKind:
     """Answers plan overview, purpose, period and authorship, priorities, structure and players
     questions from the plan cards and outlines; None for a question that is not one of these."""
 
-    name = "overview"
+    name = Route.OVERVIEW
 
     def answer(self, ask: Ask, ctx: Context) -> Answer | None:
         aspect = choose_aspect(ask, ctx)
@@ -271,5 +272,5 @@ class OverviewKind:
         text = cut_at_line("\n".join(ln for ln in w.lines if ln), OVERVIEW_BUDGET).strip()
         cited = tuple(c.section_id for c in w.cites.items)
         return cite_only_what_is_shown(Answer(
-            answer=text, citations=tuple(w.cites.items), refused=False, route="overview", as_of=ask.as_of,
+            answer=text, citations=tuple(w.cites.items), refused=False, route=Route.OVERVIEW, as_of=ask.as_of,
             retrieved=cited, meta={"kind": self.name, "aspect": aspect}))
