@@ -8,7 +8,7 @@ Example::
 
     answerer = Answerer(Context.of(assistant))
     q = answerer.prepare(question, plans=[])
-    answer = answerer.evidence(q, reading, answerer.ctx.retriever.search(q.text, k=8), as_of=today)
+    answer = answerer.evidence(q, reading, answerer.ctx.retriever.search(q.text, k=SEARCH_K), as_of=today)
 """
 
 from __future__ import annotations
@@ -33,7 +33,29 @@ from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_ans
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import ANSWER_BUDGET, MIN_COVERAGE, RELATED_CHARS, SEMANTIC_SUPPORT, UNIT_MEANING
+from assistant.policy import (
+    ACTION_RECORD_BONUS,
+    ANSWER_BUDGET,
+    DENSE_WEIGHT,
+    FLOOR_BROAD,
+    FLOOR_NARROW,
+    GLOSSARY_DAMPING,
+    LEAD_IN_CHARS,
+    LONG_UNIT_CHARS,
+    LONG_UNIT_FLOOR,
+    MIN_COVERAGE,
+    ONE_FACT_COVER,
+    RANK_WEIGHT,
+    RELATED_CHARS,
+    ROW_ACTION_SHARE,
+    ROW_ACTIONS,
+    SEMANTIC_SUPPORT,
+    TITLE_BLOCK_DAMPING,
+    TYPED_COVER,
+    UNIT_MEANING,
+    UNITS_BROAD,
+    UNITS_NARROW,
+)
 from assistant.retrieve import Hit, query_terms
 from assistant.route import Reading, Route
 from indexer.models import Action, Plan
@@ -97,16 +119,17 @@ class Answerer:
     def score(self, q: Query, unit: Unit, hit: Hit | None, reading: Reading | None,
               cov: float) -> float:
         """Rank a unit: its coverage of the question, the retrieval rank and similarity, its kind."""
-        s = cov + 0.12 / unit.rank + ((hit.dense or 0.0) * 0.15 if hit else 0.0)
+        s = cov + RANK_WEIGHT / unit.rank + ((hit.dense or 0.0) * DENSE_WEIGHT if hit else 0.0)
         if unit.section.kind == "glossary" and not _GLOSSARY_Q.search(q.question):
-            s *= 0.5
+            s *= GLOSSARY_DAMPING
         elif unit.section.kind == "heading":  # the title block: names everything, says little
-            s *= 0.7
-        elif unit.section.kind != "table_row" and len(unit.text) > 700:
-            s *= max(0.75, (700 / len(unit.text)) ** 0.5)  # a long run-on unit covers words by bulk
+            s *= TITLE_BLOCK_DAMPING
+        elif unit.section.kind != "table_row" and len(unit.text) > LONG_UNIT_CHARS:
+            # a long run-on unit covers words by bulk
+            s *= max(LONG_UNIT_FLOOR, (LONG_UNIT_CHARS / len(unit.text)) ** 0.5)
         if reading and reading.route in (Route.DRIVER, Route.FUNDING, Route.DEADLINE) and \
                 self.ctx.actions_of(unit.section.id):
-            s += 0.15  # who/funded/when questions are about actions: their records answer them
+            s += ACTION_RECORD_BONUS  # who/funded/when questions are about actions: their records answer them
         return s
 
     def ranked_units(self, q: Query, hits: list[Hit],
@@ -156,7 +179,7 @@ class Answerer:
             focus = focus_terms(q.question, q.plan_words, self.ctx.lexicon)[:1]
             typed = [(s, u) for s, u in ranked
                      if has_answer_type(reading.answer_type, u.text, reading.count_noun)
-                     and cov[id(u)] >= max(need, 0.6 * cov[id(top)])
+                     and cov[id(u)] >= max(need, TYPED_COVER * cov[id(top)])
                      and all(f.lower() in f"{u.text} {' '.join(u.section.heading_path)}".lower() for f in focus)]
             if not typed:  # an honest partial answer: the fact is missing, what they do say is shown
                 return self.refuse(reading, hits, as_of,
@@ -171,8 +194,8 @@ class Answerer:
                 return self.refuse(reading, hits, as_of, "they do not say how it is funded", related=ranked[0][1])
             ranked = funded + [r for r in ranked if r not in funded]
         multi = bool(_MULTI.search(q.question))
-        limit = 3 if (reading.route == Route.CONTENT or multi) else 2
-        floor = 0.7 if (reading.route == Route.CONTENT or multi) else 0.8
+        limit = UNITS_BROAD if (reading.route == Route.CONTENT or multi) else UNITS_NARROW
+        floor = FLOOR_BROAD if (reading.route == Route.CONTENT or multi) else FLOOR_NARROW
         top_score = ranked[0][0]
         chosen = [ranked[0][1]]
         for s, u in ranked[1:]:
@@ -184,7 +207,7 @@ class Answerer:
                 continue
             if ((u.section.kind == "table_row" or not multi)
                     and reading.route in (Route.DRIVER, Route.FUNDING, Route.DEADLINE, Route.BUDGET)
-                    and cov[id(u)] < 0.9 * cov[id(top)]):
+                    and cov[id(u)] < ONE_FACT_COVER * cov[id(top)]):
                 continue  # one thing was asked about: add another only when it fits as well
             chosen.append(u)
         if multi:  # each further part of the question ("…, and who is in charge?") gets its best unit
@@ -230,7 +253,7 @@ class Answerer:
             if len(actions) > 1:  # a row holding several actions: the ones the question is about
                 cov = {a.id: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}") for a in actions}
                 best = max(cov.values())
-                actions = [a for a in actions if cov[a.id] >= 0.6 * best][:3]
+                actions = [a for a in actions if cov[a.id] >= ROW_ACTION_SHARE * best][:ROW_ACTIONS]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.ctx.lexicon,
                                           as_of=as_of, show_due=reading.route == Route.DEADLINE,
                                           period=self.periods.get(a.plan), focus=reading.route)
@@ -239,7 +262,7 @@ class Answerer:
         if text.rstrip().endswith(":"):  # a lead-in: the list it introduces is the answer
             rest = u.section.text[u.section.text.find(text) + len(text):].strip()
             if rest:
-                text = f"{text} {rest[:700]}"
+                text = f"{text} {rest[:LEAD_IN_CHARS]}"
         line = render_unit(text, u.section, cites)
         if reading.route == Route.DEADLINE:
             for a in self.ctx.actions_of(u.section.id):

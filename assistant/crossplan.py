@@ -22,7 +22,18 @@ from assistant.compose import Citations, best_bullets, cut_at_line, render_unit,
 from assistant.crossplan_form import form_answer, form_field, is_framing, join_names, number_word
 from assistant.evidence import SYNONYMS, Lexicon, Unit, stem
 from assistant.models import Answer
-from assistant.policy import CROSS_PLAN_BUDGET, MIN_COVERAGE, MIN_DENSE, SEMANTIC_SUPPORT
+from assistant.policy import (
+    CROSS_PLAN_BUDGET,
+    HELD_WORD_COVER,
+    MIN_COVERAGE,
+    MIN_DENSE,
+    MIN_ROOM,
+    PAIR_UNITS_READ,
+    SEARCH_DEPTH_PER_PLAN,
+    SEARCH_K,
+    SEMANTIC_SUPPORT,
+    UNITS_READ,
+)
 from assistant.retrieve import Hit
 from assistant.route import Route
 
@@ -103,7 +114,7 @@ def plan_evidence(ans: Answerer, q: Query, hits: list[Hit], more: bool = False) 
     if not good:
         return False, [], ""
     picked = [good[0][1]]
-    for s, u in good[1:6 if more else 4]:
+    for s, u in good[1:PAIR_UNITS_READ if more else UNITS_READ]:
         if s >= (PAIR_UNIT if more else SECOND_UNIT) * good[0][0] and all(u.text != p.text for p in picked):
             picked.append(u)
     support = " ".join(f"{u.text} {' '.join(u.section.heading_path)}" for _, u in good[:SUPPORT_UNITS])
@@ -115,7 +126,7 @@ def render_plan(ans: Answerer, q: Query, units: list[Unit], cites: Citations, li
     parts: list[str] = []
     room = limit
     for u in units:
-        if parts and room < 90:
+        if parts and room < MIN_ROOM:
             break
         shown = focused(unit_text(ans, u, q), q.terms, ans.ctx.lexicon, room)
         parts.append(render_unit(shown, u.section, cites))
@@ -128,7 +139,8 @@ def compare_pair(ans: Answerer, q: Query, have: dict[str, str], names: list[str]
     lex = ans.ctx.lexicon
     notes = []
     for mine, other in (names, names[::-1]):
-        only = [t for t in q.terms if lex.coverage([t], have[mine]) >= 0.5 and lex.coverage([t], have[other]) < 0.5]
+        only = [t for t in q.terms if lex.coverage([t], have[mine]) >= HELD_WORD_COVER
+                and lex.coverage([t], have[other]) < HELD_WORD_COVER]
         if only and have[other]:
             notes.append(f"only {mine}'s passages mention {join_names(only)}")
     if not notes:
@@ -149,8 +161,8 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
     if total > MAX_PLANS:
         # a large corpus: one search over all of it, its hits grouped by plan, stands in for a
         # search per plan (which would cost thousands of searches per question)
-        top = ctx.retriever.search(tq.text, k=8 * MAX_PLANS, depth=10 * MAX_PLANS,
-                                 plan_ids=[p.id for p in q.plans] or None, lexical_query=tq.lexical)
+        top = ctx.retriever.search(tq.text, k=SEARCH_K * MAX_PLANS, depth=SEARCH_DEPTH_PER_PLAN * MAX_PLANS,
+                                   plan_ids=[p.id for p in q.plans] or None, lexical_query=tq.lexical)
         for h in top:
             grouped.setdefault(h.section.plan_id, []).append(h)
         by_id = {p.id: p for p in pool}
@@ -162,7 +174,7 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
     missing, retrieved = [], []
     best_dense = 0.0
     for p in pool:
-        hits = grouped[p.id][:8] if grouped else ctx.retriever.search(tq.text, k=8, plan_ids=[p.id],
+        hits = grouped[p.id][:SEARCH_K] if grouped else ctx.retriever.search(tq.text, k=SEARCH_K, plan_ids=[p.id],
                                                                       lexical_query=tq.lexical)
         best_dense = max([best_dense, *(h.dense or 0.0 for h in hits)])
         retrieved += [h.section.id for h in hits[:2]]

@@ -16,7 +16,13 @@ from assistant.answering import Answerer, Query
 from assistant.compose import Citations, cut_at_line, mentions_in_window, render_action
 from assistant.evidence import MONTHS
 from assistant.models import Answer
-from assistant.policy import DEADLINE_BUDGET
+from assistant.policy import (
+    DEADLINE_BUDGET,
+    DEADLINE_LINES,
+    DEADLINE_TOPIC_SHARE,
+    LATEST_DEADLINES,
+    NEXT_DUE_LINES,
+)
 from assistant.retrieve import Hit
 from assistant.route import Reading, Route
 from indexer.records import due_date
@@ -25,7 +31,7 @@ from indexer.records import due_date
 TIME_WORDS = vocab.words("time_words")
 ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
 OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
-RELEVANT = 0.25
+RELEVANT = 0.25  # an action is about the question's topic at this coverage of its words
 
 
 def asks_deadline_list(question: str) -> bool:
@@ -47,7 +53,8 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
     pool = index.positions(plan_ids)
     relevant = pool  # positions of the actions the answer may name
     if topic:  # the actions about the topic: the best ones and those close to them
-        pairs, best = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=RELEVANT, share=0.6)
+        pairs, best = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=RELEVANT,
+                                             share=DEADLINE_TOPIC_SHARE)
         if best < RELEVANT:
             return None
         relevant = [i for _, i in pairs]
@@ -59,11 +66,11 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
                           refused=False, route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                           meta={"overdue": 0})
-        for x in late[:6]:
+        for x in late[:DEADLINE_LINES]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), brief=True, focus=Route.DEADLINE))
-        more = f" ({len(late) - 6} more: `plans actions --overdue`)" if len(late) > 6 else ""
+        more = f" ({len(late) - DEADLINE_LINES} more: `plans actions --overdue`)" if len(late) > DEADLINE_LINES else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
         return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                       route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
@@ -87,13 +94,14 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         found.sort(key=lambda f: (f[0], f[1]))
         if any(not f[0] for f in found):  # dated inside the window: leave out what merely runs through it
             found = [f for f in found if not f[0]]
-        for _, _, x in found[:6]:
+        for _, _, x in found[:DEADLINE_LINES]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         verb = "Ending" if ending else "Scheduled"
-        extra = f" ({len(found) - 6} more: `plans actions --due-within`)" if len(found) > 6 else ""
+        extra = (f" ({len(found) - DEADLINE_LINES} more: `plans actions --due-within`)"
+                 if len(found) > DEADLINE_LINES else "")
         head = (f"{verb} {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), "
                 f"as of {as_of.isoformat()}{extra}:")
     else:
@@ -103,7 +111,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         if not upcoming:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
         first = upcoming[0][0]
-        for _, x in [u for u in upcoming if u[0] == first][:3]:
+        for _, x in [u for u in upcoming if u[0] == first][:NEXT_DUE_LINES]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), focus=Route.DEADLINE))
@@ -119,7 +127,7 @@ def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, h
     in ``ctx.actions``) instead of answering with nothing."""
     ctx = ans.ctx
     cites = Citations(ctx.records)
-    latest = [ctx.actions[i] for i in ctx.action_index.latest_ending(pool, 3)]
+    latest = [ctx.actions[i] for i in ctx.action_index.latest_ending(pool, LATEST_DEADLINES)]
     when = reading.window_text or "after that date"
     if not latest:
         return None  # nothing dated to cite: the passages answer instead

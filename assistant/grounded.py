@@ -17,7 +17,7 @@ from assistant.crossplan import cross_plan_answer
 from assistant.deadlines import asks_deadline_list, deadline_answer
 from assistant.listing import list_answer
 from assistant.models import Answer
-from assistant.policy import MIN_DENSE
+from assistant.policy import MIN_DENSE, SEARCH_K
 from assistant.route import Reading, Route
 from indexer.models import Plan
 
@@ -30,7 +30,7 @@ def grounded_answer(ans: Answerer, question: str, reading: Reading, plans: list[
     listed = list_answer(ans, q, reading, as_of)
     if listed is not None:
         return listed
-    hits = ans.ctx.retriever.search(q.text, k=8, plan_ids=[p.id for p in plans] or None,
+    hits = ans.ctx.retriever.search(q.text, k=SEARCH_K, plan_ids=[p.id for p in plans] or None,
                                     lexical_query=q.lexical)
     if reading.route == Route.DEADLINE and (reading.window or asks_deadline_list(question)):
         answer = deadline_answer(ans, q, reading, hits, as_of)

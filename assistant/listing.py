@@ -20,7 +20,7 @@ from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_act
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import LIST_BUDGET
+from assistant.policy import LIST_BUDGET, LIST_TOPIC_SHARE, NUMBERED_MAX
 from assistant.route import Reading, Route
 from indexer.models import Action
 
@@ -69,7 +69,7 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
     ctx = ans.ctx
     plan_ids = {p.id for p in q.plans}
     by_number = numbered_actions(ctx, q.question, plan_ids)
-    if by_number and len(by_number) <= 4:
+    if by_number and len(by_number) <= NUMBERED_MAX:
         return _render(ans, by_number, "", as_of, reading, q)
     if not _LIST.search(q.question):
         return None
@@ -86,7 +86,8 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
     if driver:
         topic = [t for t in topic if t not in driver.lower().split()]
     if topic:  # the same cut as scoring every one: ctx.lexicon.coverage(...) >= TOPIC_COVERAGE
-        pairs, _ = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=TOPIC_COVERAGE, share=0.0,
+        pairs, _ = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=TOPIC_COVERAGE,
+                                          share=LIST_TOPIC_SHARE,
                                         text=lambda x: f"{x.need} {x.title} {x.text}")
         pool = [i for _, i in pairs]
     pool = [ctx.actions[i] for i in pool]

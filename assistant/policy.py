@@ -1,4 +1,4 @@
-"""Thresholds and length budgets of the answering core, in one place, each with how it was set.
+"""Thresholds, weights and length budgets of the answering core, in one place, each with what it does.
 
 Tuned only on the "tune" part of the gold split (``eval.score.part_of``); the "holdout" part is
 reported, never looked at while choosing these.
@@ -36,3 +36,39 @@ DEADLINE_BUDGET = 1800  # deadline windows (a head line and up to six actions)
 CROSS_PLAN_BUDGET = 1900  # one short passage per plan
 OVERVIEW_BUDGET = 1800  # plan overviews, capabilities, counts
 RELATED_CHARS = 400  # the closest passage shown when the asked-for fact is missing
+
+# -- ranking a passage's units (assistant.answering.Answerer.score) --------------------------------
+RANK_WEIGHT = 0.12  # added to a unit's score, divided by its passage's retrieval rank (1st +0.12, 2nd +0.06...)
+DENSE_WEIGHT = 0.15  # times its passage's cosine similarity to the question, added to a unit's score
+GLOSSARY_DAMPING = 0.5  # a glossary entry's score is multiplied by this unless the question asks what a term means
+TITLE_BLOCK_DAMPING = 0.7  # the title block's score is multiplied by this: it names everything and says little
+LONG_UNIT_CHARS = 700  # a unit longer than this (a table row aside) is damped by sqrt(LONG_UNIT_CHARS / its length)
+LONG_UNIT_FLOOR = 0.75  # the long-unit damping never goes below this factor (a run-on unit covers words by bulk)
+ACTION_RECORD_BONUS = 0.15  # added to a unit of an action's record on a who / funded / when question
+
+# -- choosing the units an evidence answer shows (Answerer.evidence, Answerer.render) ---------------
+SEARCH_K = 8  # passages searched for an evidence answer (and per plan for a cross-plan one)
+UNITS_BROAD = 3  # at most this many units answer a content question or one asking several things
+UNITS_NARROW = 2  # at most this many answer a question about one fact (driver, funding, deadline, budget)
+FLOOR_BROAD = 0.7  # a further unit of a broad answer scores at least this share of the best unit's score
+FLOOR_NARROW = 0.8  # the same for a one-fact answer
+ONE_FACT_COVER = 0.9  # a further unit of a one-fact answer covers at least this share of the best unit's coverage
+TYPED_COVER = 0.6  # a unit holding the asked-for kind of fact covers at least this share of the best unit's coverage
+ROW_ACTION_SHARE = 0.6  # of a table row's several actions, those covering this share of the best one's coverage show
+ROW_ACTIONS = 3  # at most this many of a table row's actions are shown
+LEAD_IN_CHARS = 700  # characters of the list a lead-in unit ("…as follows:") introduces, shown with it
+
+# -- listings and deadline windows (assistant.listing, assistant.deadlines) -----------------------
+NUMBERED_MAX = 4  # at most this many actions named by number are answered as a listing of them
+LIST_TOPIC_SHARE = 0.0  # a listed action need not come near the best one's topic fit (TOPIC_COVERAGE alone cuts)
+DEADLINE_TOPIC_SHARE = 0.6  # a deadline answer names actions fitting the topic at least this share as well as the best
+DEADLINE_LINES = 6  # actions shown in a deadline window or overdue list; the rest are counted
+NEXT_DUE_LINES = 3  # actions shown that share the next deadline
+LATEST_DEADLINES = 3  # the latest deadlines named when nothing falls due in the window
+
+# -- cross-plan answers (assistant.crossplan) ------------------------------------------------------
+HELD_WORD_COVER = 0.5  # a topic word counts as held by a plan's passages at this coverage (two plans compared)
+UNITS_READ = 4  # a plan's best units looked at for a further unit to show (several plans listed)
+PAIR_UNITS_READ = 6  # the same when two plans are compared (each has more room)
+MIN_ROOM = 90  # characters left below which no further unit is shown for a plan
+SEARCH_DEPTH_PER_PLAN = 10  # a corpus-wide cross-plan search reads this many candidates per plan shown
