@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from assistant.kinds.aggregate_common import WORDS, distinct, number_runs, plan_label, plan_of
 from assistant.kinds.base import Ask, Context
-from assistant.outline import OutlineNode
+from assistant.outline import OutlineNode, build_outline
 from assistant.retrieve import query_terms
 from indexer.models import Action, Section
 from indexer.text import stem, tokens
@@ -98,11 +98,7 @@ def flat_outline(ctx: Context, plan_id: str) -> list[tuple[tuple[str, ...], Outl
     cache = ctx.extra.setdefault("aggregate_outline", {})
     if plan_id in cache:
         return cache[plan_id]
-    try:
-        from assistant.outline import build_outline  # type: ignore[attr-defined]
-        nodes = build_outline(ctx.records, plan_id)
-    except ImportError:
-        nodes = _outline_from_sections(ctx.records.sections(plan_id))
+    nodes = build_outline(ctx.records, plan_id)
     out: list[tuple[tuple[str, ...], OutlineNode]] = []
 
     def walk(node: OutlineNode, path: tuple[str, ...]) -> None:
@@ -114,33 +110,6 @@ def flat_outline(ctx: Context, plan_id: str) -> list[tuple[tuple[str, ...], Outl
         walk(n, ())
     cache[plan_id] = out
     return out
-
-
-def _outline_from_sections(sections: list[Section]) -> tuple[OutlineNode, ...]:
-    """Headings as a tree (by ``heading_path``), each with its own sections and items."""
-    own: dict[tuple[str, ...], list[Section]] = {}
-    order: list[tuple[str, ...]] = []
-    for s in sections:
-        for depth in range(1, len(s.heading_path) + 1):
-            key = s.heading_path[:depth]
-            if key not in own:
-                own[key] = []
-                order.append(key)
-        if s.heading_path:
-            own[s.heading_path].append(s)
-
-    def build(key: tuple[str, ...]) -> OutlineNode:
-        kids = [k for k in order if len(k) == len(key) + 1 and k[: len(key)] == key]
-        items: list[tuple[str, str]] = []
-        for s in own[key]:
-            if s.kind == "item":
-                items.append((_strip_marker(s.text), s.id))
-            elif s.kind == "list":
-                items += [(t, s.id) for t in split_items(s.text)[1]]
-        return OutlineNode(title=key[-1], level=len(key), section_ids=tuple(s.id for s in own[key]),
-                           items=tuple(items), children=tuple(build(k) for k in kids))
-
-    return tuple(build(k) for k in order if len(k) == 1)
 
 
 def _strip_marker(text: str) -> str:

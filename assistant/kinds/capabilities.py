@@ -20,14 +20,10 @@ from assistant.compose import Citations, cite_only_what_is_shown, cut_at_line
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.plan_cards import PlanCard, clip, plan_card, words
+from assistant.policy import OVERVIEW_BUDGET
 from assistant.retrieve import query_terms
 from assistant.route import Route
 from indexer.text import stem
-
-try:
-    from assistant.policy import OVERVIEW_BUDGET
-except ImportError:  # pragma: no cover
-    OVERVIEW_BUDGET = 1800
 
 _ENUM = re.compile(r"^(?:[A-Za-z]|[IVXLC]+|\d+)[.)]\s+|^Need \d+\s+")
 _COVER_X = re.compile(r"\b(?:cover|have|hold|know about|know|include|answer questions about|search)\s+"

@@ -19,15 +19,10 @@ from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.outline import OutlineNode, build_outline
 from assistant.plan_cards import PlanCard, Statement, around, clip, plan_card, word_list, words
-from assistant.policy import INTENT_SURE
+from assistant.policy import INTENT_SURE, OVERVIEW_BUDGET
 from assistant.retrieve import query_terms
 from assistant.route import Route
 from indexer.text import stem
-
-try:  # the shared length budget, when the policy module is there
-    from assistant.policy import OVERVIEW_BUDGET
-except ImportError:  # pragma: no cover
-    OVERVIEW_BUDGET = 1800
 
 INTENTS = {"plan_overview": "overview", "plan_structure": "structure", "plan_priorities": "priorities"}
 WEAK = {"about", "what is", "what's", "explain", "intro", "describe", "target", "needs", "focus", "areas"}
