@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 import re
 import uuid
 from dataclasses import replace
@@ -88,19 +89,7 @@ class Assistant:
     def plans_named_in(self, question: str) -> list[Plan]:
         """The plans a question names: by organisation acronym or distinctive title words,
         narrowed by the years it mentions."""
-        q = question.lower()
-        named = self.plan_names.named_in(q)
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
-        if len(named) > 1 and years:  # "BSEC 2021": of one organisation's plans, those of the years named
-            by_org: dict[str, list[Plan]] = {}
-            for p in named:
-                by_org.setdefault(p.organisation, []).append(p)
-            keep: set[str] = set()
-            for group in by_org.values():
-                dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
-                keep |= {p.id for p in (dated or group)}
-            named = [p for p in named if p.id in keep]
-        return named
+        return _of_the_years(self.plan_names.named_in(question.lower()), question)
 
     def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
             plan: str | None = None) -> Answer:
@@ -113,6 +102,12 @@ class Assistant:
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
+        taking = ""
+        if not plans and not plan and (close := self.plan_names.close_to(question)):
+            typed, plans = close[0], _of_the_years(close[1], question)  # a misspelt name: read it, and say so
+            taking = f"Taking “{typed}” as the {' and the '.join(p.short_name for p in plans)} plan. "
+            if len({p.organisation for p in plans}) == 1:  # read on as if the name had been spelt right
+                question = re.sub(rf"\b{re.escape(typed)}\b", plans[0].organisation, question)
         # the new words say what is asked, even in a follow-up (their vector is kept for the search)
         intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(question), dtype=np.float32))
         reading = read_question(question, as_of=as_of, has_history=last is not None)
@@ -149,6 +144,8 @@ class Assistant:
         if answer is None:
             answer = grounded_answer(self.answerer, resolved, reading, plans, as_of)
         answer = cite_only_what_is_shown(answer)
+        if taking:
+            answer = replace(answer, answer=taking + answer.answer)
         cid = conversation_id or uuid.uuid4().hex
         self.memory.add(cid, Turn(resolved, answer.route, tuple(p.id for p in plans),
                                   tuple(c.section_id for c in answer.citations)))
@@ -163,6 +160,21 @@ class Assistant:
 
             answer = phrase(self.llm, resolved, answer)
         return answer
+
+
+def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
+    """"BSEC 2021": of one organisation's plans, those of the years the question names."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    if len(named) <= 1 or not years:
+        return named
+    by_org: dict[str, list[Plan]] = {}
+    for p in named:
+        by_org.setdefault(p.organisation, []).append(p)
+    keep: set[str] = set()
+    for group in by_org.values():
+        dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
+        keep |= {p.id for p in (dated or group)}
+    return [p for p in named if p.id in keep]
 
 
 class PlanNames:
@@ -182,6 +194,33 @@ class PlanNames:
         """The plans named in a lower-cased question, in index order."""
         hits = {i for name in self.table.mentioned(q) for i in self.by_name[name]}
         return [self.plans[i] for i in sorted(hits)]
+
+    def close_to(self, question: str) -> tuple[str, list[Plan]] | None:
+        """A misspelt plan name ("the ECOO plan", "WBCSI"): the word as typed and the plans whose
+        one-word name it is close to (difflib ratio ≥ ``CLOSE_NAME``); None when no word is."""
+        words = _NAME_BEFORE_PLAN.findall(question) + _ACRONYM.findall(question)
+        single = [n for n in self.by_name if " " not in n]
+        for typed in dict.fromkeys(words):
+            low = typed.lower()
+            if low in self.by_name or low in _NOT_NAMES:
+                continue
+            # close in spelling, or the same letters in another order ("BESC")
+            close = difflib.get_close_matches(low, single, n=1, cutoff=CLOSE_NAME) or \
+                [n for n in single if len(n) >= 3 and sorted(n) == sorted(low)][:1]
+            if close:
+                return typed, [self.plans[i] for i in sorted(self.by_name[close[0]])]
+        return None
+
+
+# how close a typed word must be to a plan's one-word name to be read as it (ECOO~ECO 0.86, WBCSI~WBCSCI
+# 0.91; two different short acronyms rarely reach it)
+CLOSE_NAME = 0.8
+# a word right before "plan" ("the ECOO plan"), or a word in capitals: the places a plan's name is typed
+_NAME_BEFORE_PLAN = re.compile(r"\b([A-Za-z]{3,})(?:'s|’s)?\s+(?:\d{4}(?:[-–]\d{2,4})?\s+)?(?:action plan|plan|"
+                               r"plan of action)\b")
+_ACRONYM = re.compile(r"\b[A-Z]{3,}[a-z]?\b")
+_NOT_NAMES = frozenset("the this that which what whole each every any other new old action work main same your "
+                       "their its our".split())
 
 
 def _title_aliases(plan: Plan) -> set[str]:

@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -57,7 +58,10 @@ def resolve_plan(store: RecordStore, text: str) -> Plan:
             hits = narrowed or hits
     if not hits:
         names = ", ".join(p.id for p in plans)
-        raise NotFoundError(f"No plan matches {text!r}. Known plans: {names}.")
+        by_key = {k: p for p in plans for k in plan_keys(p) if len(k) >= 3 and not k.isdigit()}
+        close = difflib.get_close_matches(needle, list(by_key), n=1, cutoff=0.75)
+        hint = f" Did you mean {close[0]} ({by_key[close[0]].id})?" if close else ""
+        raise NotFoundError(f"No plan matches {text!r}.{hint} Known plans: {names}.")
     if len(hits) > 1:
         names = ", ".join(p.id for p in hits)
         raise InputError(f"{text!r} matches several plans ({names}); be more specific.")

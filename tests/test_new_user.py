@@ -78,3 +78,22 @@ def test_a_fact_the_plan_leaves_out_is_an_honest_partial_answer(assistant):
     assert answer.refused
     assert answer.answer.startswith("The plan does not say how C.1 is funded")
     assert "Country Coordinator" in answer.answer and answer.citations
+
+
+def test_a_misspelt_plan_name_is_read_and_said(assistant):
+    answer = _ask(assistant, "What does the ECOO plan say about cybercrime?")
+    assert answer.answer.startswith("Taking “ECOO” as the ECO plan.")
+    assert answer.meta["plans"] == ["eco-plan-of-action-transnational-organized-crime"]
+    assert all(c.file.startswith("eco-") for c in answer.citations)
+    dated = _ask(assistant, "What is the BESC 2021 plan about?")  # letters swapped, and the year narrows it
+    assert dated.answer.startswith("Taking “BESC” as the BSEC 2021 plan.")
+    plain = _ask(assistant, "What do the plans say about cybercrime?")
+    assert not plain.answer.startswith("Taking")
+
+
+def test_a_misspelt_plan_option_suggests_the_plan(assistant):
+    from indexer.records import resolve_plan
+    from plans.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match=r"Did you mean wbcsci \(wbcsci-integrative"):
+        resolve_plan(assistant.records, "wbcsi")
