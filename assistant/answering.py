@@ -245,13 +245,17 @@ class Answerer:
         actions = self.ctx.actions_of(u.section.id)
         if not actions:
             return None
-        return max(actions, key=lambda a: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}"))
+        return max(actions, key=lambda a: self.action_fit(q, a))
+
+    def action_fit(self, q: Query, a: Action) -> float:
+        """How well an action (its title, text and drivers) covers the question's words."""
+        return self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}")
 
     def render(self, u: Unit, cites: Citations, q: Query, reading: Reading, as_of: date) -> str:
         actions = self.ctx.actions_of(u.section.id) if u.section.kind == "table_row" else []
         if actions:
             if len(actions) > 1:  # a row holding several actions: the ones the question is about
-                cov = {a.id: self.coverage(q, f"{a.title} {a.text} {' '.join(a.drivers)}") for a in actions}
+                cov = {a.id: self.action_fit(q, a) for a in actions}
                 best = max(cov.values())
                 actions = [a for a in actions if cov[a.id] >= ROW_ACTION_SHARE * best][:ROW_ACTIONS]
             return " ".join(render_action(a, u.section, cites, terms=q.terms, lexicon=self.ctx.lexicon,

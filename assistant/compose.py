@@ -37,8 +37,12 @@ def cut_at_line(text: str, limit: int) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """The text, or its first words up to ``limit`` characters and an ellipsis."""
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+    """The text, or its first words up to ``limit`` characters and an ellipsis (cut mid-word only
+    when no space comes early enough)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + " …"
 
 
 class Citations:
@@ -148,7 +152,8 @@ def states(a: Action, route: Route) -> bool:
 
 def lead_sentence(a: Action, focus: Route | None, ref: str) -> str:
     """A plain opening sentence with the one fact asked for ("3.2 is driven by CoE [1].")."""
-    fact = action_facts(a, focus)[0] if action_facts(a, focus) else "listed without details"
+    facts = action_facts(a, focus)
+    fact = facts[0] if facts else "listed without details"
     subject = a.number or "This action"
     text = f"{subject}'s {fact.replace(':', ' is', 1)}" if fact.startswith(("timeline:", "status:", "funding:")) \
         else f"{subject} is {fact}"

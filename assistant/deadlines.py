@@ -131,12 +131,11 @@ def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, h
     when = reading.window_text or "after that date"
     if not latest:
         return None  # nothing dated to cite: the passages answer instead
-    lines = [f"Nothing in the plans falls due {when} (as of {as_of.isoformat()})."]
-    if latest:
-        lines.append("The latest deadlines they give are:")
-        for x in latest:
-            lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=[],
-                                              lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
+    lines = [f"Nothing in the plans falls due {when} (as of {as_of.isoformat()}).",
+             "The latest deadlines they give are:"]
+    for x in latest:
+        lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=[],
+                                          lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
     return Answer(answer=cut_at_line("\n".join(lines), DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                   route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
                   meta={"nothing_due": True})

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from assistant.compose import shorten
 from assistant.outline import OutlineNode, all_items, build_outline, walk
 from indexer.models import Action, Plan, Section
 from indexer.store import RecordStore
@@ -116,10 +117,7 @@ def around(text: str, starts: list[str], limit: int = SENTENCE_MAX) -> str:
 
 
 def clip(text: str, limit: int = SENTENCE_MAX) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit] + " …"
+    return shorten(text, limit)
 
 
 def _front(sections: list[Section], actions: list[Action]) -> list[Section]:

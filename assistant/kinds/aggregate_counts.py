@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.compose import shorten
 from assistant.kinds.aggregate_common import (
     STATUS_WORDS,
     WORDS,
@@ -243,5 +244,4 @@ def total_answer(out: Out, plans: list[Plan]) -> Answer | None:
 
 
 def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+    return shorten(" ".join(text.split()), limit)

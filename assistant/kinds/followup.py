@@ -29,6 +29,8 @@ from indexer.text import stem
 SUBJECT_WORDS = 3
 # the facts a follow-up may ask about an action, by the route the question reads as
 FACT_ROUTES = (Route.DRIVER, Route.FUNDING, Route.BUDGET, Route.DEADLINE)
+
+
 def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> str:
     """Whether the action runs into the asked-about window, from its end date."""
     lo, hi = window

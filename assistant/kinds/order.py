@@ -23,9 +23,8 @@ from assistant.kinds.overview import OverviewKind
 from assistant.policy import INTENT_SURE
 from assistant.route import Route
 
-# each kind of its own, by the name the intent classifier gives it; the rest of the kinds (driver,
-# funding, budget, deadline, content, cross_plan, lookup) are routes of the evidence answerer
-# the routes of the grounded evidence answerer that an intent may choose
+# the routes of the grounded evidence answerer that an intent may choose (budget also has a kind of its
+# own, tried first); each kind of its own is named in KIND_ORDER
 EVIDENCE_ROUTES = (Route.DRIVER, Route.FUNDING, Route.BUDGET, Route.DEADLINE, Route.CONTENT, Route.CROSS_PLAN)
 KIND_ORDER: tuple[type, ...] = (CapabilitiesKind, OverviewKind, AggregateKind, BudgetKind, FollowUpKind)
 
