@@ -9,7 +9,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import re
 import uuid
 from dataclasses import replace
@@ -40,7 +39,7 @@ from assistant.route import Route, read_question, without_instructions
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
-from indexer.records import plan_horizons, resolve_plan
+from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
 from plans.errors import InputError
@@ -197,24 +196,17 @@ class PlanNames:
 
     def close_to(self, question: str) -> tuple[str, list[Plan]] | None:
         """A misspelt plan name ("the ECOO plan", "WBCSI"): the word as typed and the plans whose
-        one-word name it is close to (difflib ratio ≥ ``CLOSE_NAME``); None when no word is."""
+        one-word name it stands for (``indexer.records.closest_name``); None when no word does."""
         words = _NAME_BEFORE_PLAN.findall(question) + _ACRONYM.findall(question)
         single = [n for n in self.by_name if " " not in n]
         for typed in dict.fromkeys(words):
-            low = typed.lower()
-            if low in self.by_name or low in _NOT_NAMES:
+            if typed.lower() in self.by_name or typed.lower() in _NOT_NAMES:
                 continue
-            # close in spelling, or the same letters in another order ("BESC")
-            close = difflib.get_close_matches(low, single, n=1, cutoff=CLOSE_NAME) or \
-                [n for n in single if len(n) >= 3 and sorted(n) == sorted(low)][:1]
-            if close:
-                return typed, [self.plans[i] for i in sorted(self.by_name[close[0]])]
+            if close := closest_name(typed, single):
+                return typed, [self.plans[i] for i in sorted(self.by_name[close])]
         return None
 
 
-# how close a typed word must be to a plan's one-word name to be read as it (ECOO~ECO 0.86, WBCSI~WBCSCI
-# 0.91; two different short acronyms rarely reach it)
-CLOSE_NAME = 0.8
 # a word right before "plan" ("the ECOO plan"), or a word in capitals: the places a plan's name is typed
 _NAME_BEFORE_PLAN = re.compile(r"\b([A-Za-z]{3,})(?:'s|’s)?\s+(?:\d{4}(?:[-–]\d{2,4})?\s+)?(?:action plan|plan|"
                                r"plan of action)\b")

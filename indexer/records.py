@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,6 +39,20 @@ def plan_keys(plan: Plan) -> set[str]:
     return words
 
 
+# how close a typed word must be to a plan's name to be read as it (ECOO~ECO 0.86, WBCSI~WBCSCI 0.91;
+# two different short acronyms rarely reach it)
+CLOSE_NAME = 0.8
+
+
+def closest_name(word: str, names: Iterable[str]) -> str | None:
+    """The name a misspelt word stands for: close in spelling (difflib ratio ≥ ``CLOSE_NAME``), or
+    the same letters in another order ("BESC" for "bsec"); None when none is."""
+    names = [n for n in names if len(n) >= 3]
+    low = word.lower()
+    close = difflib.get_close_matches(low, names, n=1, cutoff=CLOSE_NAME)
+    return close[0] if close else next((n for n in names if sorted(n) == sorted(low)), None)
+
+
 def resolve_plan(store: RecordStore, text: str) -> Plan:
     """A plan by id, organisation or a word of its title ("wbcsci", "eco", "2021")."""
     plans = store.plans()
@@ -58,9 +73,9 @@ def resolve_plan(store: RecordStore, text: str) -> Plan:
             hits = narrowed or hits
     if not hits:
         names = ", ".join(p.id for p in plans)
-        by_key = {k: p for p in plans for k in plan_keys(p) if len(k) >= 3 and not k.isdigit()}
-        close = difflib.get_close_matches(needle, list(by_key), n=1, cutoff=0.75)
-        hint = f" Did you mean {close[0]} ({by_key[close[0]].id})?" if close else ""
+        by_key = {k: p for p in plans for k in plan_keys(p) if not k.isdigit()}
+        close = closest_name(needle, by_key)
+        hint = f" Did you mean {close} ({by_key[close].id})?" if close else ""
         raise NotFoundError(f"No plan matches {text!r}.{hint} Known plans: {names}.")
     if len(hits) > 1:
         names = ", ".join(p.id for p in hits)
