@@ -36,6 +36,20 @@ def synthetic_index(base: Path, scale: float, seed: int):
     return settings, run_index(settings, embedder=FakeEmbedder(), progress=False)
 
 
+def one_plan_assistant(base: Path, name: str, text: str):
+    """An Assistant over a corpus of one plan file (``name``, ``text``) written to ``base/corpus`` and
+    indexed into ``base/data`` with the fake embedder: for plan shapes the real corpus lacks."""
+    from assistant.service import Assistant
+    from indexer.embed import FakeEmbedder
+    from indexer.pipeline import run_index
+
+    (base / "corpus").mkdir()
+    (base / "corpus" / name).write_text(text, encoding="utf-8")
+    settings = make_settings(base / "corpus", base / "data")
+    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    return Assistant(settings, embedder=FakeEmbedder())
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged MiniLM, loaded once."""

@@ -143,15 +143,9 @@ def test_not_a_budget_question(assistant, ctx) -> None:
 # -- a plan in other shapes ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def harbour(tmp_path_factory):
-    from assistant.service import Assistant
-    from indexer.embed import FakeEmbedder
-    from indexer.pipeline import run_index
-    from tests.conftest import make_settings
+    from tests.conftest import one_plan_assistant
 
-    base = tmp_path_factory.mktemp("budget")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "acme-harbour-plan-2025-2027.md").write_text(
+    bot = one_plan_assistant(tmp_path_factory.mktemp("budget"), "acme-harbour-plan-2025-2027.md",
         "# ACME Harbour Security Plan of Action 2025-2027\n\n"
         "Adopted by the ACME Council of Ministers on 1 February 2025.\n\n"
         "## 1. Purpose\n\nThe plan strengthens the security of the ports of the region.\n\n"
@@ -160,11 +154,7 @@ def harbour(tmp_path_factory):
         "The Coast Guard Training strand receives EUR 1,000,000.\n\n"
         "Port Security Upgrade: EUR 2,000,000 (Council contribution: EUR 1,700,000; Host Country: EUR 300,000).\n\n"
         "EUR 1,000,000 is allocated to the Fishermen Hotline project, implemented by the Maritime Institute.\n\n"
-        "## 3. Implementation\n\nThe Council Secretariat coordinates this plan and reports each year.\n",
-        encoding="utf-8")
-    settings = make_settings(corpus, base / "data")
-    run_index(settings, embedder=FakeEmbedder(), progress=False)
-    bot = Assistant(settings, embedder=FakeEmbedder())
+        "## 3. Implementation\n\nThe Council Secretariat coordinates this plan and reports each year.\n")
     return bot, Context.of(bot)
 
 

@@ -114,24 +114,15 @@ def test_wbcsci_card_counts_drivers_funding_and_table(ctx):
 
 def test_a_plan_in_a_new_shape(tmp_path):
     """Markdown with pillars and an adoption line: the same code reads it, nothing plan-specific."""
-    from assistant.service import Assistant
-    from indexer.embed import FakeEmbedder
-    from indexer.pipeline import run_index
-    from tests.conftest import make_settings
+    from tests.conftest import one_plan_assistant
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "gulf-plan-of-action-2030.md").write_text(
+    bot = one_plan_assistant(tmp_path, "gulf-plan-of-action-2030.md",
         "# GULF Maritime Council Plan of Action 2025-2030\n\n"
         "Adopted by the Ministers of the Interior of the GULF Maritime Council in Muscat on 3 March 2025.\n\n"
         "## 1. Purpose\n\nThe purpose of this plan is to strengthen joint patrols against piracy at sea.\n\n"
         "## 2. Thematic pillars\n\n### Pillar A: Piracy\n\n1. Joint naval patrols.\n2. A shared vessel registry.\n\n"
         "### Pillar B: Smuggling at sea\n\n1. Training of coast guards.\n2. Liaison officers in ports.\n"
-        "3. A hotline for fishermen.\n\n## 3. Implementation\n\nThe Council Secretariat coordinates this plan.\n",
-        encoding="utf-8")
-    settings = make_settings(corpus, tmp_path / "data")
-    run_index(settings, embedder=FakeEmbedder(), progress=False)
-    bot = Assistant(settings, embedder=FakeEmbedder())
+        "3. A hotline for fishermen.\n\n## 3. Implementation\n\nThe Council Secretariat coordinates this plan.\n")
     card = plan_card(Context.of(bot), bot.plans[0].id)
     assert [a.title for a in card.areas] == ["Pillar A: Piracy", "Pillar B: Smuggling at sea"]
     assert [a.items for a in card.areas] == [2, 3]
