@@ -36,13 +36,14 @@ from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.retrieve import HybridRetriever
 from assistant.route import Route, read_question, without_instructions
+from assistant.spelling import Speller
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
-from plans.errors import InputError
+from plans.errors import ConfigError, InputError
 
 MAX_QUESTION = 2000
 
@@ -79,6 +80,8 @@ class Assistant:
         self.answerer = Answerer(self.context)
         self.kinds = build_kinds()  # the answer kinds, in KIND_ORDER
         self.intents = _load_intents(settings, self.embedder)
+        self.speller = Speller.from_vocabulary_file(self.lexicon.df, _vocabulary_file(settings),
+                                                    lambda: self.records.surface_words().values())
 
     def has_topic(self, question: str) -> bool:
         """Does a question across plans name a topic (beyond words that frame the comparison)?"""
@@ -107,6 +110,7 @@ class Assistant:
             taking = f"Taking “{typed}” as the {' and the '.join(p.short_name for p in plans)} plan. "
             if len({p.organisation for p in plans}) == 1:  # read on as if the name had been spelt right
                 question = re.sub(rf"\b{re.escape(typed)}\b", plans[0].organisation, question)
+        question, respelt = self.speller.correct(question)  # "worskhops": the word meant
         # the new words say what is asked, even in a follow-up (their vector is kept for the search)
         intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(question), dtype=np.float32))
         reading = read_question(question, as_of=as_of, has_history=last is not None)
@@ -153,6 +157,7 @@ class Assistant:
                         route=route, as_of=as_of, retrieved=answer.retrieved, conversation_id=cid,
                         meta={**answer.meta, "resolved_question": resolved, "answered_as": answer.route,
                               "plans": [p.id for p in plans], "intent": intent.label,
+                              "respelt": [list(pair) for pair in respelt],
                               "intent_confidence": round(intent.confidence, 3)})
         if self.llm is not None and not answer.refused:
             from assistant.llm import phrase
@@ -227,6 +232,14 @@ def _title_aliases(plan: Plan) -> set[str]:
     return out
 
 
+
+
+def _vocabulary_file(settings: Any) -> Path | None:
+    """The embedding model's word list, which tells a misspelt word from a known one (None without one)."""
+    try:
+        return Path(settings.model_path()) / "vocab.txt"
+    except (ConfigError, AttributeError):  # no packaged model: no spelling help
+        return None
 
 
 def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.models import Action, Amount, Plan, Section
-from indexer.text import stem, term_counts
+from indexer.text import stem, term_counts, tokens
 from plans.errors import IndexMissingError, NotFoundError, StoreError
 
 SCHEMA = """
@@ -47,9 +47,11 @@ CREATE TABLE IF NOT EXISTS lexicon (stem TEXT PRIMARY KEY, df INT);
 CREATE TABLE IF NOT EXISTS unit_vectors (section_id TEXT, k INTEGER, plan_id TEXT, vec BLOB,
     PRIMARY KEY (section_id, k));
 CREATE INDEX IF NOT EXISTS unit_vectors_plan ON unit_vectors(plan_id);
+CREATE TABLE IF NOT EXISTS words (plan_id TEXT, stem TEXT, word TEXT, n INT);
+CREATE INDEX IF NOT EXISTS words_plan ON words(plan_id);
 """
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
-_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors")
+_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors", "words")
 SECTION_CACHE = 4096
 # a corpus-wide full-text search scores every row holding any query word (FTS5 has no early exit):
 # above this many such rows, the rows holding all the words are searched first
@@ -59,6 +61,16 @@ _IN_LIMIT = 5000  # ids per ``IN (...)`` list, well under SQLite's limit on boun
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def surface_forms(sections: list[Section]) -> dict[str, tuple[str, int]]:
+    """stem -> (its most frequent written form in these sections, how often), alphabetic words only."""
+    forms: dict[str, Counter] = {}
+    for s in sections:
+        for w in tokens(s.text):
+            if w.isalpha():
+                forms.setdefault(stem(w), Counter())[w] += 1
+    return {st: c.most_common(1)[0] for st, c in forms.items()}
 
 
 def _date(value: str | None) -> date | None:
@@ -120,6 +132,8 @@ class RecordStore:
             self.db.executemany("INSERT INTO action_sections VALUES (?,?,?)",
                                 [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
             self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
+            self.db.executemany("INSERT INTO words VALUES (?,?,?,?)",
+                                [(plan.id, st, w, n) for st, (w, n) in surface_forms(sections).items()])
 
     def add_unit_vectors(self, rows: list[tuple[str, int, str, np.ndarray]]) -> None:
         """Store units' embeddings: (section id, unit index, plan id, vector) rows; each vector is
@@ -227,6 +241,19 @@ class RecordStore:
             raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
         n = self.db.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
         return df, n
+
+    def surface_words(self) -> dict[str, str]:
+        """stem -> the form the plans write it in most often ('workshop' -> 'workshops'); empty for
+        an index built before these were kept."""
+        try:
+            rows = self.db.execute("SELECT stem, word, SUM(n) AS n FROM words GROUP BY stem, word").fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        best: dict[str, tuple[int, str]] = {}
+        for st, word, n in rows:
+            if (n, word) > best.get(st, (0, "")):
+                best[st] = (n, word)
+        return {st: w for st, (_, w) in best.items()}
 
     def acronym_pairs(self) -> list[tuple[str, str]]:
         """Every distinct (short, long) pair of the plans' acronym lists."""
