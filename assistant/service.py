@@ -81,7 +81,7 @@ class Assistant:
         self.kinds = build_kinds()  # the answer kinds, in KIND_ORDER
         self.intents = _load_intents(settings, self.embedder)
         self.speller = Speller.from_vocabulary_file(self.lexicon.df, _vocabulary_file(settings),
-                                                    lambda: self.records.surface_words().values())
+                                                    self.records.written_words)
 
     def has_topic(self, question: str) -> bool:
         """Does a question across plans name a topic (beyond words that frame the comparison)?"""

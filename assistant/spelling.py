@@ -4,17 +4,16 @@ Why: people type fast in Slack. A misspelt word matches nothing in the full-text
 embedding model cuts it into meaningless pieces, so the question loses the very word it is about.
 
 How: a word is left alone when the embedding model's own vocabulary (its ``vocab.txt``, about 21,000
-whole English words) or the plans' text (the written forms the indexer keeps) holds it. An unknown
+whole English words) or the plans' text (every word the indexer saw written) holds it. An unknown
 word is replaced by the closest word, by optimal string alignment distance (a swap of two letters
-counts one edit), that the plans use (a model word of a stem in the plans' lexicon, or a written form
-from the plans); failing that, by a model word one edit away. A word of the plans' lexicon is kept
-unless the close word is the same word in another form ("intelligance" -> "intelligence").
+counts one edit), that the plans use (a model word of a stem in the plans' lexicon, or a word the
+plans write); failing that, by a model word one edit away.
 Words written with capitals inside (acronyms, names), short words and words next to digits are never
 touched. The vocabularies are loaded the first time a question holds an unknown word.
 
 Example::
 
-    speller = Speller.from_vocabulary_file(lexicon.df, Path(".../vocab.txt"), records.surface_words)
+    speller = Speller.from_vocabulary_file(lexicon.df, Path(".../vocab.txt"), records.written_words)
     speller.correct("who runs the anti-terror worskhops?")
     # ("who runs the anti-terror workshops?", [("worskhops", "workshops")])
 """
@@ -87,10 +86,7 @@ class Speller:
             hit = process.extractOne(word, self._general, scorer=OSA.distance, score_cutoff=1)
         if hit is None:
             return None
-        meant = hit[0]
-        if stem(word) in self.stems and stem(meant) != stem(word):
-            return None  # a word the plans use, the model does not know ("Europol"): not a typo
-        return meant
+        return hit[0]
 
     def correct(self, question: str) -> tuple[str, list[tuple[str, str]]]:
         """The question with misspelt words replaced, and the (typed, meant) pairs."""

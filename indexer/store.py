@@ -63,14 +63,9 @@ _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
-def surface_forms(sections: list[Section]) -> dict[str, tuple[str, int]]:
-    """stem -> (its most frequent written form in these sections, how often), alphabetic words only."""
-    forms: dict[str, Counter] = {}
-    for s in sections:
-        for w in tokens(s.text):
-            if w.isalpha():
-                forms.setdefault(stem(w), Counter())[w] += 1
-    return {st: c.most_common(1)[0] for st, c in forms.items()}
+def written_words(sections: list[Section]) -> Counter:
+    """How often each alphabetic word (lower-cased, as written) occurs in these sections."""
+    return Counter(w for s in sections for w in tokens(s.text) if w.isalpha())
 
 
 def _date(value: str | None) -> date | None:
@@ -133,7 +128,7 @@ class RecordStore:
                                 [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
             self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
             self.db.executemany("INSERT INTO words VALUES (?,?,?,?)",
-                                [(plan.id, st, w, n) for st, (w, n) in surface_forms(sections).items()])
+                                [(plan.id, stem(w), w, n) for w, n in written_words(sections).items()])
 
     def add_unit_vectors(self, rows: list[tuple[str, int, str, np.ndarray]]) -> None:
         """Store units' embeddings: (section id, unit index, plan id, vector) rows; each vector is
@@ -242,18 +237,13 @@ class RecordStore:
         n = self.db.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
         return df, n
 
-    def surface_words(self) -> dict[str, str]:
-        """stem -> the form the plans write it in most often ('workshop' -> 'workshops'); empty for
-        an index built before these were kept."""
+    def written_words(self) -> set[str]:
+        """Every word the plans write (lower-cased, alphabetic); empty for an index built before
+        these were kept."""
         try:
-            rows = self.db.execute("SELECT stem, word, SUM(n) AS n FROM words GROUP BY stem, word").fetchall()
+            return {r[0] for r in self.db.execute("SELECT DISTINCT word FROM words")}
         except sqlite3.OperationalError:
-            return {}
-        best: dict[str, tuple[int, str]] = {}
-        for st, word, n in rows:
-            if (n, word) > best.get(st, (0, "")):
-                best[st] = (n, word)
-        return {st: w for st, (_, w) in best.items()}
+            return set()
 
     def acronym_pairs(self) -> list[tuple[str, str]]:
         """Every distinct (short, long) pair of the plans' acronym lists."""
