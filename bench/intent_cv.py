@@ -83,6 +83,17 @@ def confidence_bands(ex: ic.Examples, vecs: np.ndarray, folds: int, seeds: int) 
     return bands + sweep
 
 
+def phrasing_accuracy(clf: ic.IntentClassifier) -> dict[str, dict]:
+    """The chosen head's intent accuracy on the hand-written phrasing sets in eval/phrasings/."""
+    out = {}
+    for path in sorted((ROOT / "eval" / "phrasings").glob("*.tsv")):
+        rows = [line.split("\t", 1) for line in path.read_text().splitlines() if "\t" in line]
+        got = clf.classify_many([q for _, q in rows])
+        misses = [f"{q} ({want} -> {g.label})" for (want, q), g in zip(rows, got) if g.label != want]
+        out[path.stem] = {"n": len(rows), "right": len(rows) - len(misses), "misses": misses}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gold", default="/tmp/gold_tune.jsonl")
@@ -148,12 +159,14 @@ def main() -> None:
         t = time.perf_counter()
         clf.classify(q, v)
         head_only.append((time.perf_counter() - t) * 1000)
+    phrasings = phrasing_accuracy(clf)
+    print("hand-written phrasings:", {k: f"{v['right']}/{v['n']}" for k, v in phrasings.items()})
     print(f"\nfirst load (embedding examples unless cached) {first_load_s:.2f} s; warm start {warm_start_ms:.0f} ms; "
           f"classify incl. embedding {latency_summary(full)}; head only {latency_summary(head_only)}")
 
     out = {"examples": len(ex.texts), "intents": list(ex.names), "gold_questions": len(gold),
            "folds": args.folds, "seeds": args.seeds, "chosen_head": "logistic+form", "threshold": ic.THRESHOLD,
-           "heads": heads, "grid": grid, "confidence_bands": bands,
+           "heads": heads, "grid": grid, "phrasings": phrasings, "confidence_bands": bands,
            "warm_start_ms": round(warm_start_ms, 1), "classify_ms": latency_summary(full),
            "classify_head_only_ms": latency_summary(head_only)}
     path = ROOT / "bench" / "results" / "intent.json"
