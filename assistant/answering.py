@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -28,6 +28,7 @@ from assistant.compose import (
     render_unit,
     shorten,
     states,
+    where_said,
 )
 from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.kinds.base import Context
@@ -143,7 +144,8 @@ class Answerer:
                 cov = self.coverage(q, u.text, " ".join(u.section.heading_path))
                 s = self.score(q, u, hit, reading, cov)
                 if near is not None and k < len(near):
-                    s += UNIT_MEANING * float(near[k])  # closeness in meaning ranks units worded unlike the question
+                    u = replace(u, meaning=float(near[k]))
+                    s += UNIT_MEANING * u.meaning  # closeness in meaning ranks units worded unlike the question
                 scored.append((s, u, cov))
         scored.sort(key=lambda x: -x[0])
         return scored
@@ -201,8 +203,8 @@ class Answerer:
         for s, u in ranked[1:]:
             if len(chosen) >= limit or s < floor * top_score:
                 break
-            if cov[id(u)] < need or any(u.text == c.text for c in chosen):
-                continue
+            if (cov[id(u)] < need and u.meaning < SEMANTIC_SUPPORT) or any(u.text == c.text for c in chosen):
+                continue  # a further passage holds the question's words, or is as close in meaning
             if u.section.kind == "table_row" and any(c.section.id == u.section.id for c in chosen):
                 continue
             if ((u.section.kind == "table_row" or not multi)
@@ -233,6 +235,10 @@ class Answerer:
         subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
         if subject is not None and states(subject, reading.route):  # the asked fact first, in a sentence
             text = lead_sentence(subject, reading.route, cites.cite(chosen[0].section)) + "\n" + text
+        elif reading.route == Route.CONTENT:  # which plan says it, and where, in a sentence
+            names = {p.id: p.short_name for p in self.ctx.plans}
+            lead = where_said([u.section for u in chosen], names, q.question, cites.cite)
+            text = cut_at_line(f"{lead}\n{text}", ANSWER_BUDGET) if lead else text
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
 

@@ -11,6 +11,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -158,6 +159,39 @@ def lead_sentence(a: Action, focus: Route | None, ref: str) -> str:
     text = f"{subject}'s {fact.replace(':', ' is', 1)}" if fact.startswith(("timeline:", "status:", "funding:")) \
         else f"{subject} is {fact}"
     return f"{fold(text).rstrip('.')} {ref}."
+
+
+_YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|will|can)\b", re.I)
+
+
+def where_said(sections: list[Section], plan_names: dict[str, str], question: str, cite: Callable[[Section], str],
+               limit: int = 3) -> str:
+    """A plain opening sentence for an answer quoting passages: which plan says it, under which
+    headings ("The ECO plan deals with this under “c) Terrorism” [1] and “d) Border Control and
+    Management” [2]."), with "Yes: " for a yes/no question. Empty when no passage has a heading."""
+    by_plan: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for sec in sections:
+        heading = sec.heading_path[-1] if sec.heading_path and sec.kind != "heading" else ""
+        if sec.kind == "table_row" and len(sec.heading_path) >= 2:
+            heading = sec.heading_path[-2]  # the row's own title is shown in the row; its group says where
+        if not heading or plan_names.get(sec.plan_id) is None or (sec.plan_id, heading) in seen:
+            continue
+        seen.add((sec.plan_id, heading))
+        by_plan.setdefault(sec.plan_id, []).append(f"“{shorten(heading, 90)}” {cite(sec)}")
+    if not by_plan:
+        return ""
+    parts = []
+    for plan_id, headings in by_plan.items():
+        headings = headings[:limit]
+        listed = headings[0] if len(headings) == 1 else ", ".join(headings[:-1]) + " and " + headings[-1]
+        parts.append((plan_names[plan_id], listed))
+    if len(parts) == 1:
+        text = f"The {parts[0][0]} plan deals with this under {parts[0][1]}."
+    else:
+        text = "; ".join(f"the {name} plan under {listed}" for name, listed in parts[:limit])
+        text = f"These plans deal with this: {text}."
+    return ("Yes: t" + text[1:]) if _YES_NO.match(question) else text
 
 
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,
