@@ -60,10 +60,20 @@ class Unit:
     section: Section
     text: str
     rank: int  # the section's rank in retrieval (1 = best)
+    meaning: float = 0.0  # cosine of the unit's stored embedding to the question's (0 when not known)
 
 
 # how much of a term's weight a text earns without the term's own stem
 ALIAS_CREDIT, SYNONYM_CREDIT, CONTEXT_CREDIT = 0.9, 0.7, 0.5
+FAMILY_CREDIT = 0.7  # a word of the same family the stemmer keeps apart ("extremism"/"extremist")
+FAMILY_PREFIX = 6  # the shorter stem of a family is at least this long ("terror" < "terrorist"; not "state")
+
+
+def same_family(a: str, b: str) -> bool:
+    """Two stems of one word family that the stemmer leaves apart: one is the start of the other and
+    long enough to mean something ("terror"/"terrorist", "extrem"/"extremist", "govern"/"government")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= FAMILY_PREFIX and short != long_ and long_.startswith(short)
 
 
 class Lexicon:
@@ -120,6 +130,8 @@ class Lexicon:
                 got += ALIAS_CREDIT * w
             elif any(s in low for s in SYNONYMS.get(t, ())):
                 got += SYNONYM_CREDIT * w
+            elif len(st) >= FAMILY_PREFIX and any(same_family(st, b) for b in body):
+                got += FAMILY_CREDIT * w
             elif st in ctx:
                 got += CONTEXT_CREDIT * w
         return got / total if total else 0.0

@@ -19,8 +19,9 @@ from indexer.models import Section
 from indexer.text import fold
 
 _ABBREV = r"(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bNo\.)(?<!\besp\.)(?<!\bapprox\.)(?<!\bvs\.)"
-# a sentence end before a capital, digit or quote; or the start of a bullet or a numbered item
-SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:[-•]|\d{1,2}\.)\s+[A-Z])")
+# a sentence end before a capital, digit or quote; or the start of a bullet or a numbered item (a "•"
+# bullet starts an item whatever follows: plans often write their bullet points in lower case)
+SPLIT = re.compile(_ABBREV + r"(?<=[.;!?])\s+(?=[A-Z0-9(\"“])|\s+(?=(?:-|\d{1,2}\.)\s+[A-Z]|•\s*\w)")
 WHOLE_LIMIT = 450  # characters: a section this short is quoted whole
 TINY = 25  # characters: a fragment this short ("Note:", "1.") is glued to its neighbour
 
