@@ -41,6 +41,9 @@ AMOUNT = re.compile(r"(?:EUR|€|USD|US\$|\$|GBP|£)\s?\d[\d\s.,]*|\d[\d\s.,]*\s
                     re.I)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
                 "thirty forty fifty hundred").split()
+# a named person: a title or honorific before a capitalised name ("Mr. Ivan Petrov", "H.E. Ambassador X")
+PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Ambassador|Minister|Judge|General|Colonel)\.?\s+"
+                    r"(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
 FINDINGS = re.compile(r"\b(found|findings?|concluded|conclusions?|showed|shows|revealed|recommend\w*)\b",
                       re.I)
 COUNTRIES = {c.lower() for c in (
@@ -155,6 +158,8 @@ def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:
         return bool(AMOUNT.search(text))
     if kind == "findings":
         return bool(FINDINGS.search(text))
+    if kind == "person":
+        return bool(PERSON.search(text))
     if kind == "country":
         low = text.lower()
         return any(re.search(rf"\b{re.escape(c)}\b", low) for c in COUNTRIES)

@@ -57,8 +57,17 @@ _CROSS = re.compile(r"\b(which (?:of the )?plans|which documents|all (?:the )?pl
 _FOLLOW = re.compile(r"^\s*(and|what about|how about|also|then)\b|\b(it|its|that|this|they|them|"
                      r"those|these|the same)\b", re.I)
 _COUNTRY = re.compile(r"\bwhich (?:member )?(country|countries|state|states|nation)\b", re.I)
+# a question after a named person, not a body: "the name of the person who chairs …", "who is the current
+# head of …" (plans name bodies and posts; a person's name is a fact they rarely hold)
+_PERSON = re.compile(r"\b(?:name of the (?:person|official|officer|individual|chair\w*|head|director|president|"
+                     r"secretary[- ]general|minister)|which (?:person|individual|official)|who (?:is|was) (?:the )?"
+                     r"(?:current|present|new) (?:chair\w*|head|director|president|secretary[- ]general|minister|"
+                     r"coordinator|contact)|who (?:currently|personally) \w+)\b", re.I)
 _PLACE = re.compile(r"\b(which|what) (city|place|town|venue|location)\b|\bwhere\b", re.I)
 _COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+){0,3})", re.I)
+# the counted noun ends where the verb or a preposition starts ("member states | does BSEC have")
+_COUNT_END = re.compile(r"\b(?:does|do|did|are|is|has|have|were|was|will|can|could|would|should|in|of|under|"
+                        r"for|on|at|by|to|there|that|which|who)\b", re.I)
 _DAY = re.compile(r"\b(on )?what(?:'s|’s| is| was)? (?:the )?(?:exact )?(?:date|day)\b|\bwhich date\b", re.I)
 # "when does X end?", "by when must …": one subject's date is asked for (a window question lists many)
 _WHEN_OF = re.compile(r"^\s*(?:when|by when|until when|what(?:'s|’s| is) the deadline)\b", re.I)
@@ -93,7 +102,7 @@ def without_instructions(question: str) -> str:
 @dataclass(frozen=True)
 class Reading:
     route: Route
-    answer_type: str | None  # date_day | date | amount | count | country | place | findings | None
+    answer_type: str | None  # date_day | date | amount | count | person | country | place | findings | None
     window: tuple[date, date] | None  # the time window the question means, if any
     window_text: str  # how the question said it ("next month", "in the next 60 days")
     count_noun: str  # for "how many X": X
@@ -182,7 +191,9 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
     if _DAY.search(q):
         answer_type = "date_day"
     elif (m := _COUNT.search(q)) and not re.search(r"\bhow many (?:of|times)\b", q, re.I):
-        answer_type, count_noun = "count", m.group(1)
+        answer_type, count_noun = "count", _COUNT_END.split(m.group(1))[0].strip()
+    elif _PERSON.search(q):
+        answer_type = "person"
     elif _COUNTRY.search(q):
         answer_type = "country"
     elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):

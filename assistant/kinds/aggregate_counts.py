@@ -180,13 +180,21 @@ def _names_the_list(heading: str, terms: list[str]) -> bool:
 
 def _introduces(text: str, terms: list[str]) -> bool:
     """The passage introduces a list of the counted noun: the sentence before its first colon names
-    every word of the noun ("… the following four components:")."""
+    every word of the noun, and the noun is what it lists — it ends the sentence ("… the following four
+    components:") or follows "following" or a number ("Following measures are considered vital …:"),
+    not a word in passing ("… training of the BSEC Member States in various fields:")."""
     colon = text.find(":")
-    if colon < 0:
+    if colon < 0 or not terms:
         return False
-    lead = text[text.rfind(". ", 0, colon) + 1:colon]
-    have = {stem(w) for w in tokens(lead)}
-    return all(stem(t) in have for t in terms)
+    lead = [stem(w) for w in tokens(text[text.rfind(". ", 0, colon) + 1:colon])]
+    if not all(stem(t) in lead for t in terms):
+        return False
+    last = max(i for i, w in enumerate(lead) if w == stem(terms[-1]))
+    before = lead[max(0, last - len(terms) - 1):last - len(terms) + 1]
+    return last >= len(lead) - 3 or any(w == "follow" or w.isdigit() or w in _COUNT_WORDS for w in before)
+
+
+_COUNT_WORDS = frozenset(stem(w) for w in "two three four five six seven eight nine ten eleven twelve".split())
 
 
 _LINK_WORDS = frozenset("the of and in on for to a an".split())

@@ -1,0 +1,64 @@
+"""The fact a question asks for (a person's name, a count of something) must be in the passage that
+answers it; else the answer says the plans do not say, and shows what they do say."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.evidence import has_answer_type
+from assistant.kinds.aggregate_counts import _introduces
+from assistant.route import read_question
+
+DAY = date(2018, 5, 1)
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("How many countries are members of ECO?", "countries"),
+    ("how many member states does BSEC have?", "member states"),
+    ("how many priority needs were agreed for the iPA?", "priority needs"),
+    ("How many actions are there in the ECO plan?", "actions"),
+])
+def test_the_counted_noun_ends_where_the_verb_starts(question: str, noun: str) -> None:
+    reading = read_question(question, as_of=DAY)
+    assert (reading.answer_type, reading.count_noun) == ("count", noun)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the name of the person who chairs the Steering Committee?",
+    "who is the current head of the secretariat?",
+    "which official signed the plan?",
+])
+def test_questions_after_a_person(question: str) -> None:
+    assert read_question(question, as_of=DAY).answer_type == "person"
+
+
+def test_a_body_is_not_a_person_but_a_titled_name_is() -> None:
+    assert not has_answer_type("person", "The Steering Committee comprises the ECO Coordinating Countries.")
+    assert has_answer_type("person", "The meeting was chaired by Mr. Ivan Petrov, Head of Division.")
+    assert has_answer_type("person", "H.E. Ambassador Anna Lee opened the session.")
+
+
+def test_a_list_is_of_the_noun_it_ends_with_or_numbers() -> None:
+    assert _introduces("The action has the following four components: a, b", ["components"])
+    assert _introduces("Following measures are considered vital to ensure the security of borders: a", ["measures"])
+    assert not _introduces("training of law enforcement agencies of the BSEC Member States in various fields: "
+                           "a; b", ["member", "states"])
+
+
+@pytest.mark.parametrize("question", [
+    "How many countries are members of ECO?",
+    "how many member states does BSEC have?",
+    "What is the name of the person who chairs the ECO Steering Committee?",
+])
+def test_missing_facts_are_refused_with_what_the_plans_do_say(assistant, question: str) -> None:
+    answer = assistant.ask(question, as_of=DAY)
+    assert answer.refused, answer.answer
+    assert answer.answer.startswith("The plans do not say")
+
+
+def test_a_list_the_plan_has_is_still_counted(assistant) -> None:
+    answer = assistant.ask("how many priority areas does the ECO plan have?", as_of=DAY)
+    assert not answer.refused
+    assert answer.answer.startswith("The ECO plan lists 5 priority areas")
