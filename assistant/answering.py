@@ -71,6 +71,17 @@ _TYPE_NAME = {"date_day": "the date", "date": "the date", "amount": "the amount"
               "findings": "the findings"}
 
 
+_PART_SPLIT = re.compile(r"\s*(?:[(),;/]|\s[–-]\s)\s*")
+
+
+def name_parts(name: str) -> list[str]:
+    """The names inside a driver as a plan writes it: the name before a parenthesis and the names in
+    it ("CoE (iPROCEEDS, Cybercrime Programme Office)" -> "CoE", "iPROCEEDS", "Cybercrime Programme
+    Office"); a part in lower case ("cross-pillar action!") or with no letters is not a name."""
+    parts = [p.strip(" .!*") for p in _PART_SPLIT.split(name)]
+    return [p for p in parts if p != name and len(p) >= 3 and any(c.isupper() for c in p)]
+
+
 @dataclass(frozen=True)
 class Query:
     """A question prepared for answering: its terms (plan names left out) and aliases."""
@@ -91,7 +102,10 @@ class Answerer:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         # every driver as the plans write it, for "what does X lead?" questions
-        self.driver_names = ctx.driver_names
+        # with the names inside them: "CoE (iPROCEEDS, Cybercrime Programme Office)" is also "CoE" and
+        # "iPROCEEDS", so "what does iPROCEEDS run?" finds it
+        self.driver_names = list(dict.fromkeys(
+            part for n in ctx.driver_names for part in (n, *name_parts(n))))
         self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
         self.periods = ctx.periods

@@ -23,6 +23,7 @@ from assistant.names import NameTable
 from assistant.policy import LIST_BUDGET, LIST_TOPIC_SHARE, NUMBERED_MAX
 from assistant.route import Reading, Route
 from indexer.models import Action
+from indexer.text import stem
 
 SHOW = 8  # actions listed in full; the rest are counted
 TOPIC_COVERAGE = 0.34  # a listed action must cover this much of the question's other words
@@ -37,7 +38,8 @@ _SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?(?:fun
 _NEGOTIATING = re.compile(r"\bnegotiat\w*\b", re.I)
 _AVAILABLE = re.compile(r"\b(funding (?:is )?available|already funded|fully funded|funded already|"
                         r"have funding|has funding|secured)\b", re.I)
-_LIST = re.compile(r"^\s*(what|which|list|show|are there|is there anything|anything)\b", re.I)
+# a listing question, its frame word first or after a fronted phrase ("Under the cybercrime need, which …")
+_LIST = re.compile(r"^\s*(?:[^,?]{1,60},\s*)?(what|which|list|show|are there|is there anything|anything)\b", re.I)
 _DRIVES = re.compile(r"\b(lead|leads|led|drive|drives|driven|run|runs|implement\w*|responsible|in charge)\b",
                      re.I)
 # words that state the listing criterion, not its topic (assistant/vocab/listing_filler.yaml)
@@ -73,9 +75,11 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
         return _render(ans, by_number, "", as_of, reading, q)
     if not _LIST.search(q.question):
         return None
-    topic = [t for t in q.terms if t not in FILLER]
+    named_plan = {stem(w) for w in q.plan_words}  # "balkans" names the plan's "Balkan": not a topic to filter by
+    topic = [t for t in q.terms if t not in FILLER and stem(t) not in named_plan]
     status = funding_wanted(q.question) if reading.asks_funding or reading.route == Route.FUNDING else None
-    driver = _driver_named(ans.driver_names, q.question, ans.driver_table) if _DRIVES.search(q.question) else None
+    # q.text: the question and the acronyms of the names it spells out ("Council of Europe" -> "CoE")
+    driver = _driver_named(ans.driver_names, q.text, ans.driver_table) if _DRIVES.search(q.question) else None
     if status is None and driver is None:
         return None
     index = ctx.action_index
@@ -83,8 +87,9 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
     if plan_ids:
         wanted.append(set(index.positions(plan_ids)))
     pool = sorted(set.intersection(*sorted((w for w in wanted if w is not None), key=len)))
-    if driver:
-        topic = [t for t in topic if t not in driver.lower().split()]
+    if driver:  # the driver's own words are not a topic, nor the long form it was named by ("Council of Europe")
+        named = {w for n in ans.driver_names if driver.lower() in n.lower() for w in re.findall(r"\w+", n.lower())}
+        topic = [t for t in topic if t not in named and not named & set(q.aliases.get(t, ()))]
     if topic:  # the same cut as scoring every one: ctx.lexicon.coverage(...) >= TOPIC_COVERAGE
         pairs, _ = ctx.action_terms.about(pool, topic, ctx.lexicon, q.aliases, floor=TOPIC_COVERAGE,
                                           share=LIST_TOPIC_SHARE,
@@ -106,8 +111,10 @@ def _driver_named(names: list[str], question: str, table: NameTable | None = Non
     table = table or NameTable(n.lower() for n in names if len(n) >= 3)
     found = table.mentioned(question.lower())
     best = None
-    for name in names:  # as the plans write it; the first of equally long ones, as before
-        if len(name) >= 3 and name.lower() in found and (best is None or len(name) > len(best)):
+    for name in names:  # as the plans write it: the longest; of equally long ones, the one spelt as asked
+        if len(name) >= 3 and name.lower() in found and (
+                best is None or len(name) > len(best) or (len(name) == len(best) and name in question
+                                                          and best not in question)):
             best = name
     return best
 

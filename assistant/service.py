@@ -229,6 +229,8 @@ def _title_aliases(plan: Plan) -> set[str]:
     for a, b in zip(words, words[1:]):
         if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
             out.add(f"{a} {b}".lower())
+            if not b.endswith("s"):  # the adjective names the region too: the "Western Balkans"
+                out.add(f"{a} {b}s".lower())
     return out
 
 
