@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from indexer.store import RecordStore
+from indexer.text import us_spelling
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SMALL = {"of", "the", "for", "and", "in", "on", "to", "a"}
@@ -21,7 +22,8 @@ _SMALL = {"of", "the", "for", "and", "in", "on", "to", "a"}
 class Acronyms:
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = [(a, long) for a, long in pairs if 2 <= len(a) <= 14 and len(long) > len(a)]
-        self._lower = [(a, a.lower(), long.lower()) for a, long in self.pairs]
+        # long forms in American spelling: "International Organisation for Migration" meets "Organization"
+        self._lower = [(a, a.lower(), us_spelling(long.lower())) for a, long in self.pairs]
 
     @classmethod
     def from_index(cls, records: RecordStore) -> Acronyms:
@@ -33,13 +35,17 @@ class Acronyms:
         its acronym to the query; an acronym only gains its long form as an alias for scoring
         (adding long forms to the query drowns the question's own words)."""
         low = question.lower()
+        folded = us_spelling(low)
+        # the question's own words by their folded form, so an alias is keyed as the question spells it
+        asked = {us_spelling(w): w for w in _WORD.findall(low)}
         aliases: dict[str, tuple[str, ...]] = {}
         extra: list[str] = []
         for acr, acr_low, long_low in self._lower:
-            if long_low in low:
+            if long_low in folded:
                 extra.append(acr)
                 for w in _WORD.findall(long_low):
                     if w not in _SMALL:
+                        w = asked.get(w, w)
                         aliases[w] = aliases.get(w, ()) + (acr_low,)
             # the plain substring test first: a pattern per pair would be compiled for every
             # question once the pairs outnumber the regular-expression cache (thousands of plans)

@@ -39,3 +39,15 @@ def test_same_aliases_as_a_pattern_per_pair():
     questions += [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) + "?" for _ in range(400)]
     for q in questions:
         assert acr.aliases(q) == by_pattern(PAIRS, q), q
+
+
+def test_a_long_form_spelt_the_other_way_still_names_the_acronym():
+    """A plan's 'International Organisation for Migration' is the question's 'Organization' (and back):
+    the acronym joins the search and is each of the question's own words' alias."""
+    acr = Acronyms([("IOM", "International Organisation for Migration")])
+    aliases, extra = acr.aliases("What does the plan say about the International Organization for Migration?")
+    assert extra == "IOM"
+    assert aliases["organization"] == ("iom",) and aliases["migration"] == ("iom",)
+    aliases, extra = Acronyms([("ILO", "International Labor Organization")]).aliases(
+        "any work with the international labor organisation?")
+    assert extra == "ILO" and aliases["organisation"] == ("ilo",)
