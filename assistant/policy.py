@@ -28,6 +28,11 @@ UNIT_MEANING = 0.5
 # it, the form breaks a tie between the classifier's two best guesses (cross-validated examples above
 # 0.8 are right 97% of the time, between 0.5 and 0.8 about 75%: bench/results/intent.json)
 INTENT_SURE = 0.8
+# When the classifier's second guess is a kind of its own (aggregate, overview, budget…) and within this
+# much of its first, which is a route of the evidence answerer, the second kind is tried before the
+# evidence answer: a kind of its own declines when the question is not its kind, the evidence answer never
+# does ("How many components …, and who leads each one?" is a count as much as a "who").
+INTENT_CLOSE = 0.1
 
 # -- lengths (characters of answer text; the hard limit for a useful answer is 2,000) -------------
 ANSWER_BUDGET = 1500  # evidence answers (a few cited passages)

@@ -34,6 +34,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.models import Answer
 from assistant.names import NameTable
+from assistant.policy import INTENT_CLOSE
 from assistant.retrieve import HybridRetriever
 from assistant.route import Route, read_question, without_instructions
 from assistant.spelling import Speller
@@ -137,7 +138,8 @@ class Assistant:
                   as_of=as_of, reading=reading, follow_up=follow_up, said=question,
                   previous=last.section_ids if follow_up and last is not None else ())
         answer = None
-        for name in (Route.FOLLOW_UP, kind):  # the previous answer's subject, then the kind the meaning names
+        for name in (Route.FOLLOW_UP, kind, runner_up(intent, self.intents, kind)):
+            # the previous answer's subject, then the kind the meaning names, then a close second guess
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
         if answer is None and reading.route == Route.CROSS_PLAN and not plans and not self.has_topic(resolved):
@@ -164,6 +166,16 @@ class Assistant:
 
             answer = phrase(self.llm, resolved, answer)
         return answer
+
+
+def runner_up(intent: Any, classifier: IntentClassifier, kind: str) -> str:
+    """The kind of the classifier's second guess when it is a near tie (``INTENT_CLOSE``) with a first
+    guess the evidence answerer takes; else "" (nothing more to try)."""
+    if kind not in EVIDENCE_ROUTES or len(intent.ranked) < 2:
+        return ""
+    (_, p1), (label2, p2) = intent.ranked[0], intent.ranked[1]
+    second = classifier.kind_of(label2)
+    return second if p1 - p2 <= INTENT_CLOSE and second not in EVIDENCE_ROUTES else ""
 
 
 def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
