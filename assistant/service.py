@@ -32,6 +32,7 @@ from assistant.grounded import grounded_answer
 from assistant.intent import IntentClassifier
 from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
+from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import INTENT_CLOSE
@@ -142,8 +143,11 @@ class Assistant:
             # the previous answer's subject, then the kind the meaning names, then a close second guess
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
-        if answer is None and reading.route == Route.CROSS_PLAN and not plans and not self.has_topic(resolved):
-            # "what do the plans have in common?": across plans but about no topic, so about the plans
+        if answer is None and not plans and (
+                (reading.route == Route.CROSS_PLAN and not self.has_topic(resolved))
+                or (_ALL_PLANS.search(question) and matched_aspect(question, strong_only=True) in WHOLE_PLAN)):
+            # "what do the plans have in common?", "who coordinates each of the plans?": about the plans
+            # themselves, not a topic within them
             overview = replace(ask, intent="plan_overview", confidence=1.0)
             answer = self.kinds[Route.OVERVIEW].answer(overview, self.context)
         if answer is None:
@@ -228,6 +232,11 @@ class PlanNames:
 _NAME_BEFORE_PLAN = re.compile(r"\b([A-Za-z]{3,})(?:'s|’s)?\s+(?:\d{4}(?:[-–]\d{2,4})?\s+)?(?:action plan|plan|"
                                r"plan of action)\b")
 _ACRONYM = re.compile(r"\b[A-Z]{3,}[a-z]?\b")
+# the plans spoken of together ("each of the plans", "these plans"), and what a question may ask of
+# each of them as a whole (the overview aspects that are about a plan, not a topic in it)
+_ALL_PLANS = re.compile(r"\b(?:the|these|those|all|all the|each of the|both|the different|the various|your) plans\b|"
+                        r"\b(?:each|every) plan\b", re.I)
+WHOLE_PLAN = ("players", "adoption")
 _NOT_NAMES = frozenset("the this that which what whole each every any other new old action work main same your "
                        "their its our".split())
 

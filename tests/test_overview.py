@@ -204,3 +204,15 @@ def test_the_assistant_routes_to_these_kinds(assistant, question, kind):
     answer = assistant.ask(question, as_of=AS_OF)
     assert answer.meta.get("answered_as", answer.route) == kind
     assert not answer.refused and len(answer.answer) <= 1800
+
+
+def test_who_coordinates_each_plan_is_answered_plan_by_plan(assistant) -> None:
+    """A question about every plan as a whole ("who coordinates each of the plans?") gets one line per
+    plan saying who coordinates it (or its main drivers), not a passage search."""
+    from datetime import date
+
+    answer = assistant.ask("who coordinates each of the plans?", as_of=date(2018, 5, 1))
+    lines = [ln for ln in answer.answer.splitlines() if ln.startswith("- **")]
+    assert len(lines) == 5
+    assert all("Who coordinates:" in ln or "Main drivers" in ln for ln in lines)
+    assert "Steering Committee" in answer.answer or "Coordinating Countries" in answer.answer

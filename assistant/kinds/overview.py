@@ -230,13 +230,31 @@ def purpose(w: Writer, c: PlanCard) -> None:
 
 
 def many(w: Writer, cards: list[PlanCard], aspect: str) -> None:
+    """One line per plan: which plan it is, then what the aspect asks of it (its areas, who
+    coordinates it, who adopted it, or its purpose)."""
     w.add(f"I hold {len(cards)} plans of action; in short:")
+    role_words = word_list("roles")
     for c in cards:
         span = f", {period_text(c)}" if c.period else ""
-        line = (f"- **{c.plan.short_name}** — “{c.title}” ({c.organisation}{span}; {c.n_actions} actions) "
-                f"{w.ref(c.title_section)}")
+        if aspect in ("players", "adoption"):  # the plan by its name only: the line is about who
+            line = f"- **{c.plan.short_name}** ({c.organisation}{span}; {c.n_actions} actions) {w.ref(c.title_section)}"
+        else:
+            line = (f"- **{c.plan.short_name}** — “{c.title}” ({c.organisation}{span}; {c.n_actions} actions) "
+                    f"{w.ref(c.title_section)}")
         if aspect == "priorities" and c.areas:
             line += " Areas: " + "; ".join(clip(a.title, 50) for a in c.areas[:5]) + f" {w.ref(c.areas[0].section_id)}"
+        elif aspect == "players" and c.roles:
+            role = c.roles[0]
+            line += f" Who coordinates: “{around(role.text, role_words, 160)}” {w.ref(role.section_id, role.text)}"
+        elif aspect == "players" and c.drivers:
+            top = ", ".join(f"{name} ({n})" for name, n, _ in c.drivers[:3])
+            line += f" Main drivers, by actions: {top} {w.ref(c.drivers[0][2])}"
+        elif aspect == "adoption":
+            came = next((st for st in (c.adopted_by, c.adopted_when) if st and st.kind == "sentence"), None)
+            if came:
+                line += " " + w.said(came, 160)
+            elif named_by(c):
+                line += f" Put out by the {c.adopted_by.text}."
         elif c.purpose and c.purpose[0].section_id != c.title_section:
             line += " " + w.said(c.purpose[0], 150)
         w.add(line)
