@@ -124,10 +124,14 @@ class Answerer:
         return self.ctx.lexicon.coverage(q.terms, unit_text, context, q.aliases)
 
     def names_something_in_the_plans(self, question: str) -> bool:
-        """An acronym or coined name the plans use ("SIRAS", "iPROCEEDS") puts a short question on
-        topic even when its embedding is far from every passage."""
-        for w in re.findall(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b", question):
-            if len(w) >= 3 and sum(c.isupper() for c in w) >= 2 and self.ctx.lexicon.df.get(stem(w), 0) > 0:
+        """An acronym, coined or proper name the plans use ("SIRAS", "iPROCEEDS", "Prüm", "Jable") puts a
+        short question on topic even when its embedding is far from every passage: a word with two
+        capitals, or a capitalised word that is not common English, after the question's first word."""
+        for m in re.finditer(r"\b\w*[A-Z]\w*\b", question):
+            w = m.group(0)
+            if len(w) < 3 or self.ctx.lexicon.df.get(stem(w), 0) == 0:
+                continue
+            if sum(c.isupper() for c in w) >= 2 or (m.start() > 0 and not self.ctx.common_word(w.lower())):
                 return True
         return False
 

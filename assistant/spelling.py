@@ -47,6 +47,7 @@ class Speller:
         self._known: frozenset[str] | None = None
         self._in_plans: list[str] = []
         self._general: list[str] = []
+        self._common: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
     @classmethod
@@ -68,7 +69,13 @@ class Speller:
                 own = {w for w in self._plan_words() if len(w) >= 3 and w.isascii()}
                 self._in_plans = sorted({w for w in words if stem(w) in self.stems} | own)
                 self._general = words
-                self._known = frozenset(words) | own
+                self._common = frozenset(words)
+                self._known = self._common | own
+
+    def knows(self, word: str) -> bool:
+        """Is the (lower-case) word in the model's vocabulary of common words?"""
+        self._load()
+        return word in self._common
 
     def suggestion(self, word: str) -> str | None:
         """The word meant by ``word`` (lower-case), or None when it is known or nothing is close."""

@@ -45,7 +45,7 @@ def fold_lower(text: str) -> str:
 
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script ("prüm", "türkiye"), not just a-z
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 

@@ -62,3 +62,20 @@ def test_a_list_the_plan_has_is_still_counted(assistant) -> None:
     answer = assistant.ask("how many priority areas does the ECO plan have?", as_of=DAY)
     assert not answer.refused
     assert answer.answer.startswith("The ECO plan lists 5 priority areas")
+
+
+def test_words_of_any_script_are_one_token() -> None:
+    from indexer.text import tokens
+
+    assert tokens("an EU WB Prüm-like instrument, Türkiye’s plan") == [
+        "an", "eu", "wb", "prüm", "like", "instrument", "türkiye", "plan"]
+
+
+def test_a_proper_name_the_plans_use_keeps_a_short_question_on_topic(assistant) -> None:
+    """'Prüm' is neither common English nor spelt with two capitals, yet the plans use it: the
+    question is answered from them, not refused as outside what they cover."""
+    answer = assistant.ask("is the Prüm-like thing funded?", as_of=DAY)
+    assert not answer.refused
+    assert answer.answer.startswith("4.1 is funded by IPA II 2017")
+    off = assistant.ask("What is the capital of Australia?", as_of=DAY)
+    assert off.refused

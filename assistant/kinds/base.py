@@ -65,6 +65,8 @@ class Context:
     has_unit_vectors: bool  # the index stored a vector per unit (indexes built before them have none)
     embed_query: Callable[[str], Sequence[float]]  # the question's embedding, by the index's query embedder
     driver_names: list[str]  # every driver as the plans write it
+    # is this (lower-case) word common English, as the embedding model's vocabulary knows it?
+    common_word: Callable[[str], bool] = lambda word: False
 
     @classmethod
     def of(cls, assistant: Any) -> Context:
@@ -74,7 +76,8 @@ class Context:
                    periods=assistant.periods, extra={}, actions_of=assistant.actions_of,
                    vectors_present=assistant.vectors is not None, has_unit_vectors=assistant.has_unit_vectors,
                    embed_query=assistant.embedder.embed_query,
-                   driver_names=assistant.action_index.driver_names())
+                   driver_names=assistant.action_index.driver_names(),
+                   common_word=assistant.speller.knows)
 
 
 class AnswerKind(Protocol):
