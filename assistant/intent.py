@@ -90,6 +90,16 @@ FORM_PATTERNS: dict[str, re.Pattern[str]] = {name: re.compile(pattern, re.I) for
     "lead": r"\b(?:lead\w*|drive\w*|driver|responsible|in charge|runs?|involved|role|implement\w*)\b",
 }.items()}
 FORM_NAMES = tuple(FORM_PATTERNS) + ("short", "long", "two_plans")
+_PLAN_MENTION = re.compile(_PLAN, re.I)
+
+
+def mask_plans(text: str) -> str:
+    """The text with each plan it names said as "the plan" ("what's the ECO plan of action about?" ->
+    "what's the plan about?"): which plan is asked about is a slot, not part of the intent, so the
+    examples and the questions are embedded this way and a plan's name (or an unseen plan's) cannot
+    pull the reading one way or the other. The form features still see the names."""
+    masked = _PLAN_MENTION.sub("plan", text)
+    return re.sub(r"\b(the|a|an|this|that)\s+(?:the|a)\s+plan\b", r"\1 plan", masked, flags=re.I)
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,7 @@ def form_features(questions: Sequence[str]) -> np.ndarray:
 
 def cache_file(examples: Examples, cache_dir: Path, model_name: str) -> Path:
     """Where the examples' embeddings are cached: keyed by the YAML text and the model folder name."""
-    key = hashlib.sha256(f"{model_name}\0{examples.source}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{model_name}\0masked\0{examples.source}".encode()).hexdigest()[:20]
     return Path(cache_dir) / f"intent-examples-{key}.npy"
 
 
@@ -151,7 +161,7 @@ def example_vectors(examples: Examples, embed_texts: Callable[[list[str]], np.nd
                 return cached
         except (OSError, ValueError):
             pass  # unreadable: embed again and overwrite
-    vectors = np.asarray(embed_texts(list(examples.texts)), dtype=np.float32)
+    vectors = np.asarray(embed_texts([mask_plans(t) for t in examples.texts]), dtype=np.float32)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy")
     try:
@@ -291,13 +301,14 @@ class IntentClassifier:
         return self.examples.kinds.get(label, UNSURE)
 
     def classify(self, question: str, vector: np.ndarray | None = None) -> Intent:
-        """The question's intent; pass ``vector`` (its normalised embedding) if already computed.
+        """The question's intent; pass ``vector`` (the normalised embedding of ``mask_plans(question)``)
+        if already computed.
         Below the threshold, label and kind are "unsure" and ``ranked`` still holds the guesses."""
         return self.classify_many([question], None if vector is None else np.asarray(vector)[None, :])[0]
 
     def classify_many(self, questions: Sequence[str], vectors: np.ndarray | None = None) -> list[Intent]:
         if vectors is None:
-            vectors = np.asarray(self._embed(list(questions)), dtype=np.float32)
+            vectors = np.asarray(self._embed([mask_plans(q) for q in questions]), dtype=np.float32)
         probs = self.head.proba(design(np.asarray(vectors, dtype=np.float32), questions, self.head_name))
         out = []
         for p in probs:

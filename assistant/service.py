@@ -29,7 +29,7 @@ from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
 from assistant.evidence import Lexicon
 from assistant.grounded import grounded_answer
-from assistant.intent import IntentClassifier
+from assistant.intent import IntentClassifier, mask_plans
 from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.kinds.overview import matched_aspect
@@ -114,7 +114,8 @@ class Assistant:
                 question = re.sub(rf"\b{re.escape(typed)}\b", plans[0].organisation, question)
         question, respelt = self.speller.correct(question)  # "worskhops": the word meant
         # the new words say what is asked, even in a follow-up (their vector is kept for the search)
-        intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(question), dtype=np.float32))
+        intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(mask_plans(question)),
+                                                            dtype=np.float32))
         reading = read_question(question, as_of=as_of, has_history=last is not None)
         kind = choose_kind(intent, reading.route)
         resolved = question

@@ -114,3 +114,13 @@ def test_examples_cover_every_kind() -> None:
     assert set(ex.kinds.values()) == {"capabilities", "overview", "aggregate", "lookup", "driver", "funding",
                                       "budget", "deadline", "content", "cross_plan", "offtopic"}
     assert min(np.bincount(ex.labels)) >= 30
+
+
+def test_plan_names_are_masked_for_the_intent() -> None:
+    """Which plan is asked about is a slot: examples and questions are embedded with each named plan
+    said as "plan", so a plan's name (or an unseen plan's) cannot sway the reading."""
+    from assistant.intent import mask_plans
+
+    assert mask_plans("what's the ECO plan of action about?") == "what's the plan about?"
+    assert mask_plans("who drives 3.2 in the SEAP 2017-2020 action plan?") == "who drives 3.2 in the plan?"
+    assert mask_plans("compare the BSEC and ECO plans on terrorism") == "compare the BSEC and ECO plans on terrorism"
