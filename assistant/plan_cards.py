@@ -92,6 +92,7 @@ class PlanCard:
     roles: tuple[Statement, ...]  # sentences naming coordinating or preparing bodies
     table_fields: tuple[str, ...]  # what each row of an action table records ("" when no table)
     table_section: str
+    about_body: Statement | None = None  # the plan's own sentence on what its organisation is
 
 
 def sentences(section: Section) -> list[str]:
@@ -298,7 +299,21 @@ def build_card(records: RecordStore, plan_id: str) -> PlanCard:
         n_actions=len(actions), n_numbered=len({(a.number, a.title) for a in actions}),
         drivers=_drivers(actions), n_with_drivers=sum(bool(a.drivers) for a in actions),
         funding=tuple(funding.most_common()), roles=_roles(prose),
-        table_fields=fields, table_section=table_sid)
+        table_fields=fields, table_section=table_sid, about_body=_about_body(prose, plan.organisation))
+
+
+def _about_body(prose: list[Section], organisation: str) -> Statement | None:
+    """The first sentence saying what the plan's organisation is ("The Organization of the Black Sea
+    Economic Cooperation (BSEC) is a regional economic organization …"): the name, or its acronym in
+    brackets, then "is a/an"."""
+    if not organisation:
+        return None
+    said = re.compile(rf"\b{re.escape(organisation)}\)?,?\s+(?:is|was|represents)\s+(?:a|an|the)\b")
+    for s in prose:
+        for sent in sentences(s):
+            if said.search(sent):
+                return Statement(clip(sent, SENTENCE_MAX), s.id)
+    return None
 
 
 def plan_card(ctx: Any, plan_id: str) -> PlanCard:

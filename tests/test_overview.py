@@ -216,3 +216,11 @@ def test_who_coordinates_each_plan_is_answered_plan_by_plan(assistant) -> None:
     assert len(lines) == 5
     assert all("Who coordinates:" in ln or "Main drivers" in ln for ln in lines)
     assert "Steering Committee" in answer.answer or "Coordinating Countries" in answer.answer
+
+
+def test_an_overview_says_what_the_organisation_is_when_the_plan_does(assistant) -> None:
+    from datetime import date
+
+    answer = assistant.ask("newbie here: what is the BSEC 2021 plan?", as_of=date(2018, 5, 1))
+    assert "About BSEC: “The Organization of the Black Sea Economic Cooperation (BSEC) is a regional economic" \
+           in answer.answer

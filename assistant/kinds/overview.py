@@ -142,6 +142,8 @@ def actions_line(w: Writer, c: PlanCard) -> str:
 
 def overview(w: Writer, c: PlanCard) -> None:
     w.add(opening(w, c))
+    if c.about_body:
+        w.add(f"About {c.organisation}: " + w.said(c.about_body, 240))
     came = c.adopted_when if named_by(c) else c.adopted_by
     if came and came.kind == "sentence":
         w.add("How it came about: " + w.said(came, 260))
