@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -43,6 +42,7 @@ from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
 from plans.errors import InputError
+from plans.settings import Settings
 
 MAX_QUESTION = 2000
 
@@ -50,11 +50,11 @@ MAX_QUESTION = 2000
 class Assistant:
     """Holds the index (records, vectors, lexicon) and the conversation memory."""
 
-    def __init__(self, settings: Any, *, embedder: Embeddings | None = None,
+    def __init__(self, settings: Settings, *, embedder: Embeddings | None = None,
                  records: RecordStore | None = None, vectors: VectorStore | None = None) -> None:
         self.settings = settings
         self.llm = None  # optional phrasing model (PLANS_LLM), checked first so a bad value fails fast
-        if getattr(settings, "llm", ""):
+        if settings.llm:
             from assistant.llm import make_chat_model
 
             self.llm = make_chat_model(settings)
@@ -229,7 +229,7 @@ def _title_aliases(plan: Plan) -> set[str]:
 
 
 
-def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:
+def _load_intents(settings: Settings, embedder: Embeddings) -> IntentClassifier:
     """The intent classifier over the query embedder; its example vectors are cached in the data folder."""
     return IntentClassifier.load(lambda xs: np.asarray(embedder.embed_documents(xs), dtype=np.float32),
                                  Path(settings.data_dir))

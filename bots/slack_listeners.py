@@ -38,6 +38,7 @@ from bots.slack_render import (
 from bots.slack_state import SeenEvents, Threads
 from indexer.records import ActionFilter, due_date, filter_actions, plan_horizons, resolve_plan
 from plans.errors import PlansError
+from plans.settings import Settings
 
 log = logging.getLogger("bots.slack")
 MAX_QUESTION = 2000  # what Assistant.ask accepts
@@ -48,7 +49,7 @@ FUNDING_TITLES = {"seeking": "seeking funding", "available": "with funding avail
 class Listeners:
     """The bolt listeners, over an assistant given directly or built on first use."""
 
-    def __init__(self, settings: Any, get_assistant: Callable[[], Any], feedback: FeedbackStore,
+    def __init__(self, settings: Settings, get_assistant: Callable[[], Any], feedback: FeedbackStore,
                  threads: Threads, seen: SeenEvents) -> None:
         self.settings = settings
         self.bot = get_assistant
@@ -149,7 +150,7 @@ class Listeners:
                 names[p.title] = names[p.id] = p.short_name
         except Exception:  # the links are a nicety; the answer path reports a broken assistant
             pass
-        return Links(str(getattr(self.settings, "public_url", "") or ""), names)
+        return Links(self.settings.public_url, names)
 
     def answer(self, question: str, *, as_of: date | None, plan: str | None, conversation: str | None,
                channel: str | None, user: str | None, share: bool = False, echo: bool = False) -> Message:

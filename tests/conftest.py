@@ -18,6 +18,34 @@ CORPUS = ROOT / "corpus"
 GOLD = ROOT / "eval" / "gold" / "dev.jsonl"
 
 
+class LiveServer:
+    """An ASGI app served by uvicorn on a free loopback port, in a thread; ``http`` is a client on it."""
+
+    def __init__(self, app: object) -> None:
+        import socket
+        import threading
+        import time
+
+        import httpx
+        import uvicorn
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        end = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < end:
+            time.sleep(0.02)
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def stop(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
 def make_settings(corpus_dir: Path, data_dir: Path, **extra):
     from plans.settings import Settings
 
