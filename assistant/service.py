@@ -33,6 +33,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.models import Answer
 from assistant.names import NameTable
+from assistant.policy import check_question
 from assistant.retrieve import HybridRetriever
 from assistant.route import Route, read_question, without_instructions
 from indexer.embed import make_query_embedder
@@ -41,10 +42,7 @@ from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
-from plans.errors import InputError
 from plans.settings import Settings
-
-MAX_QUESTION = 2000
 
 
 class Assistant:
@@ -93,11 +91,7 @@ class Assistant:
     def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
             plan: str | None = None) -> Answer:
         """Answer a question from the plans, with numbered citations, or say the plans do not say."""
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("The question is empty: ask something about the plans.")
-        if len(question) > MAX_QUESTION:
-            raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION}.")
-        question = without_instructions(" ".join(question.split()))
+        question = without_instructions(" ".join(check_question(question).split()))
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)

@@ -401,7 +401,7 @@ def test_a_feedback_click_is_stored_acknowledged_in_place_and_counted(app, mock,
     assert votes[0]["question"] == PAMECA and "PAMECA V" in votes[0]["answer"]
     assert votes[0]["citations"][0]["section_id"] == PAMECA_SECTION and votes[0]["created"]
 
-    from plans.cli import app as cli
+    from bots.cli import app as cli
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_DATA_DIR", str(settings.data_dir))
@@ -534,7 +534,7 @@ def test_tokens_are_read_from_slacks_own_variable_names(monkeypatch):
 
 
 def test_plans_slack_fails_fast_naming_the_missing_or_malformed_token(monkeypatch, tmp_path):
-    from plans.cli import app as cli
+    from bots.cli import app as cli
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_DATA_DIR", str(tmp_path))
