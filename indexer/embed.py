@@ -17,7 +17,7 @@ import math
 import os
 import re
 import threading
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
@@ -127,7 +127,7 @@ def chroma_function(embedder: Embeddings) -> Any:
                 return chroma_function(MiniLMEncoder(path) if supports(path) else SentenceEmbedder(path))
             raise ConfigError("The plans collection must be opened with the plans embedder.")
 
-        def default_space(self) -> str:
+        def default_space(self) -> Literal["cosine"]:
             return "cosine"
 
     return _Function()

@@ -157,7 +157,7 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
                 old_store = None  # another model or another parser: everything is rebuilt
         except IndexMissingError:
             old_store = None
-    if old_store:
+    if old_store and old_gen:
         try:
             old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
         except IndexMissingError:  # the records survived but the vectors are gone: rebuild all
@@ -206,8 +206,9 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
             problems.append(Problem(doc.rel, reason))
             continue
         summary.indexed.append(doc.rel)
-    for f in carry:
-        store.copy_file_from(old_store, f)
+    if old_store is not None:  # carry is empty without an old index
+        for f in carry:
+            store.copy_file_from(old_store, f)
     vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files))
     batch = 64
     for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):

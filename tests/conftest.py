@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,28 @@ class LiveServer:
         self.http.close()
         self.server.should_exit = True
         self.thread.join(10)
+
+
+@contextmanager
+def command_line(settings) -> Iterator[Callable[..., object]]:
+    """Run `plans ...` (typer's CliRunner) with PLANS_CORPUS_DIR / PLANS_DATA_DIR of ``settings``;
+    the environment and the cached settings are restored after."""
+    from typer.testing import CliRunner
+
+    from bots.cli import app
+    from plans.settings import get_settings
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PLANS_CORPUS_DIR", str(settings.corpus_dir))
+    mp.setenv("PLANS_DATA_DIR", str(settings.data_dir))
+    mp.delenv("PLANS_CHROMA_URL", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        yield lambda *args: runner.invoke(app, [str(a) for a in args])
+    finally:
+        mp.undo()
+        get_settings.cache_clear()
 
 
 def make_settings(corpus_dir: Path, data_dir: Path, **extra):

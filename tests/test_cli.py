@@ -7,10 +7,9 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from typer.testing import CliRunner
 
-from bots.cli import app
 from indexer.store import action_from_json
+from tests.conftest import command_line
 
 FIELDS = {"id", "plan", "number", "need", "title", "text", "drivers", "status", "timeline", "start",
           "end", "precision", "recurrence", "funding", "funding_status", "amounts", "section_id",
@@ -24,17 +23,8 @@ WBCSCI = "wbcsci-integrative-plan-of-action-2018-2020"
 @pytest.fixture(scope="module")
 def plans(real_index):
     """Invoke `plans ...` with PLANS_CORPUS_DIR / PLANS_DATA_DIR on the session's real index."""
-    from plans.settings import get_settings
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PLANS_CORPUS_DIR", str(real_index.corpus_dir))
-    mp.setenv("PLANS_DATA_DIR", str(real_index.data_dir))
-    mp.delenv("PLANS_CHROMA_URL", raising=False)
-    get_settings.cache_clear()
-    runner = CliRunner()
-    yield lambda *args: runner.invoke(app, list(args))
-    mp.undo()
-    get_settings.cache_clear()
+    with command_line(real_index) as run:
+        yield run
 
 
 def records(plans, *args: str) -> list[dict]:

@@ -11,16 +11,14 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 import bots.slack_render
 from assistant.service import Assistant
-from bots.cli import app as cli
 from bots.slack_render import lit
 from bots.web import create_app
 from indexer.embed import FakeEmbedder
 from indexer.pipeline import run_index
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, command_line
 from tests.test_slack import MockSlack, Server, slack_settings, texts
 
 BSEC11 = "bsec-plan-of-action-2011-2013"
@@ -45,23 +43,13 @@ def indexed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cli_rows(indexed):
     """``as_of`` -> the CLI's JSON records of every action."""
-    from plans.settings import get_settings
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PLANS_CORPUS_DIR", str(indexed.corpus_dir))
-    mp.setenv("PLANS_DATA_DIR", str(indexed.data_dir))
-    mp.delenv("PLANS_CHROMA_URL", raising=False)
-    get_settings.cache_clear()
-    try:
-        out = {}
+    out = {}
+    with command_line(indexed) as plans:
         for day in DAYS:
-            result = CliRunner().invoke(cli, ["actions", "--json", "--as-of", day])
+            result = plans("actions", "--json", "--as-of", day)
             assert result.exit_code == 0, result.output
             out[day] = json.loads(result.stdout)
-        return out
-    finally:
-        mp.undo()
-        get_settings.cache_clear()
+    return out
 
 
 @pytest.fixture(scope="module")
