@@ -4,10 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test lint bench clean chromium
+.PHONY: install run index test lint typecheck bench clean chromium
 
 $(STAMP): pyproject.toml
-	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PY=...)"; exit 1; }
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 (or 3.12, 3.13) is needed (set PY=...)"; exit 1; }
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	# torch pinned in the same command: a CPU wheel lies on disk; unpinned pulls a CUDA build
@@ -25,6 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check plans indexer assistant bots eval tests bench
+	$(BIN)/mypy  # the packages named in pyproject.toml [tool.mypy]: plans indexer assistant bots eval
 	$(BIN)/python -m pytest -q
 
 # the browser test drives Debian's Chromium; install it when missing (root + apt), else the test
@@ -45,5 +46,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/before_after.py
 	$(BIN)/python bench/report.py
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 clean:
-	rm -rf .plans .pytest_cache
+	rm -rf .plans .pytest_cache .mypy_cache

@@ -134,9 +134,9 @@ class ActionIndex:
         overlapping it, or a recurrence whose span (within the plan's period) does (a superset of
         what ``mentions_in_window`` finds)."""
         d = self.dates()
-        lo, hi = lo.toordinal(), hi.toordinal()
-        dated = (d["mention_lo"] != NONE) & (d["mention_lo"] <= hi) & (d["mention_hi"] >= lo)
-        recurring = (d["recurs_lo"] != NONE) & (d["recurs_lo"] <= hi) & (d["recurs_hi"] >= lo)
+        first, last = lo.toordinal(), hi.toordinal()
+        dated = (d["mention_lo"] != NONE) & (d["mention_lo"] <= last) & (d["mention_hi"] >= first)
+        recurring = (d["recurs_lo"] != NONE) & (d["recurs_lo"] <= last) & (d["recurs_hi"] >= first)
         return self._select(positions, dated | recurring)
 
     def ending_in(self, positions: list[int], lo: date, hi: date) -> list[int]:

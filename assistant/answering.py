@@ -244,7 +244,7 @@ class Answerer:
                 if cov[id(best)] >= need and best.section.kind != "table_row":
                     chosen.append(best)
         # best first; units of one section stay together, in the order the plan has them
-        first_seen = {}
+        first_seen: dict[str, int] = {}
         for k, u in enumerate(chosen):
             first_seen.setdefault(u.section.id, k)
         chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))

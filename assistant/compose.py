@@ -129,8 +129,9 @@ def action_facts(a: Action, focus: Route | None) -> list[str]:
     who = f"driven by {', '.join(a.drivers)}" if a.drivers else "no driver is named"
     when = _when(a)
     money = _money(a)
-    order = {Route.FUNDING: (money, who, when), Route.BUDGET: (money, who, when), Route.DEADLINE: (when, who, money)}
-    return [c for c in order.get(focus or "", (who, when, money)) if c]
+    order: dict[Route | None, tuple[str, str, str]] = {
+        Route.FUNDING: (money, who, when), Route.BUDGET: (money, who, when), Route.DEADLINE: (when, who, money)}
+    return [c for c in order.get(focus, (who, when, money)) if c]
 
 
 # the facts a question may ask of an action (by the route it reads as), said when a plan leaves one out

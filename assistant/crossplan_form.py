@@ -89,12 +89,12 @@ def _fact(a: Action, field: str) -> str:
     return a.funding
 
 
-def _example(acts: list[Action], field: str) -> Action | None:
+def _example(acts: list[Action], field: str) -> Action:
     """An action that shows the field best: a dated end, a named body; else the first one."""
     with_it = [a for a in acts if _has(a, field)]
     if field == "timeline":
         with_it.sort(key=lambda a: (a.end is None, a.recurrence is not None))
-    return (with_it or acts or [None])[0]
+    return (with_it or acts)[0]
 
 
 def number_word(n: int) -> str:

@@ -61,7 +61,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
     cites = Citations(ctx.records)
     lines = []
     if OVERDUE.search(q.question) and not reading.window:
-        late = sorted((ctx.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end)
+        late = sorted((ctx.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end or date.max)
         if not late:
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
                           refused=False, route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),

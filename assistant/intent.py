@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -239,7 +240,7 @@ def design(vectors: np.ndarray, texts: Sequence[str], head: str, form_weight: fl
     return np.hstack([vectors, form_weight * form_features(texts)]).astype(np.float32)
 
 
-def fit_head(head: str, x: np.ndarray, y: np.ndarray, n_classes: int, **kw: float) -> SoftmaxHead | KnnHead:
+def fit_head(head: str, x: np.ndarray, y: np.ndarray, n_classes: int, **kw: Any) -> SoftmaxHead | KnnHead:
     if head not in HEADS:
         raise ValueError(f"unknown head {head!r}; choose one of {HEADS}")
     return KnnHead(x, y, n_classes, **kw) if head == "knn" else SoftmaxHead(x, y, n_classes, **kw)

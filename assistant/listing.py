@@ -22,6 +22,7 @@ from assistant.models import Answer
 from assistant.names import NameTable
 from assistant.policy import LIST_BUDGET, LIST_TOPIC_SHARE, NUMBERED_MAX
 from assistant.route import Reading, Route
+from indexer.funding import SEEKING, STATUS_PHRASES, status_in
 from indexer.models import Action
 from indexer.text import stem
 
@@ -35,7 +36,6 @@ _SEEKING = re.compile(r"\b(seek\w*|sought|unfunded|not (?:yet )?(?:been )?(?:fun
                       r"lack(?:s|ing)? (?:of )?(?:funding|money|funds)|needs? (?:more )?(?:funding|money)|"
                       r"looking for (?:funding|money|donors)|(?:have|has|got)(?:n't| not) (?:got )?(?:any )?"
                       r"(?:funding|money))\b", re.I)
-_NEGOTIATING = re.compile(r"\bnegotiat\w*\b", re.I)
 _AVAILABLE = re.compile(r"\b(funding (?:is )?available|already funded|fully funded|funded already|"
                         r"have funding|has funding|secured)\b", re.I)
 # a listing question, its frame word first or after a fronted phrase ("Under the cybercrime need, which …")
@@ -58,13 +58,9 @@ def numbered_actions(ctx: Context, question: str, plan_ids: set[str]) -> list[Ac
 
 
 def funding_wanted(question: str) -> str | None:
-    if _NEGOTIATING.search(question):
-        return "negotiating"
-    if _SEEKING.search(question):
-        return "seeking"
-    if _AVAILABLE.search(question):
-        return "available"
-    return None
+    """The funding status a question asks about (the indexer's vocabulary and precedence, read
+    with the ways a question words it), or None."""
+    return status_in(question, _SEEKING, _AVAILABLE)
 
 
 def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answer | None:
@@ -95,15 +91,14 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
                                           share=LIST_TOPIC_SHARE,
                                         text=lambda x: f"{x.need} {x.title} {x.text}")
         pool = [i for _, i in pairs]
-    pool = [ctx.actions[i] for i in pool]
-    phrase = {"seeking": "still seeking funding", "negotiating": "with funding being negotiated",
-              "available": "with funding available"}
+    found = [ctx.actions[i] for i in pool]
+    phrase = {**STATUS_PHRASES, SEEKING: "still " + STATUS_PHRASES[SEEKING]}
     what = " and ".join(filter(None, [f"driven or co-driven by {driver}" if driver else "",
                                       phrase[status] if status else ""]))
-    if not pool:
+    if not found:
         return Answer(answer=f"No action in the plans is recorded as {what}.", citations=(), refused=False,
                       route=reading.route, as_of=as_of, meta={"listing": what, "count": 0})
-    return _render(ans, pool, what, as_of, reading, q)
+    return _render(ans, found, what, as_of, reading, q)
 
 
 def _driver_named(names: list[str], question: str, table: NameTable | None = None) -> str | None:

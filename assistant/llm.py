@@ -25,6 +25,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.models import Answer
 from plans.errors import ConfigError
+from plans.settings import Settings
 
 MAX_OUTPUT = 2000
 
@@ -56,7 +57,7 @@ but and or nor only still further furthermore moreover finally first second thir
 here note overall none nothing currently""".split())
 
 
-def make_chat_model(settings: Any) -> BaseChatModel | None:
+def make_chat_model(settings: Settings) -> BaseChatModel | None:
     """The chat model PLANS_LLM names, or None when it is empty (the grounded composer alone).
 
     ``ollama:<model>``, ``openai:<model>`` (with PLANS_LLM_BASE_URL for any OpenAI-compatible
@@ -73,7 +74,7 @@ def make_chat_model(settings: Any) -> BaseChatModel | None:
     if not name:
         raise ConfigError(f"PLANS_LLM={value!r} names no model: write e.g. '{provider}:"
                           f"{'/models/model.gguf' if provider == 'llamacpp' else 'llama3.1'}'.")
-    base_url = (getattr(settings, "llm_base_url", "") or "").strip() or None
+    base_url = settings.llm_base_url.strip() or None
     try:
         if provider == "ollama":
             try:
@@ -87,7 +88,7 @@ def make_chat_model(settings: Any) -> BaseChatModel | None:
             except ImportError as exc:
                 raise _missing(value, "langchain-openai") from exc
             return ChatOpenAI(model=name, base_url=base_url, temperature=0, timeout=120, max_retries=1,
-                              api_key=(getattr(settings, "llm_api_key", "") or "not-needed"))
+                              api_key=(settings.llm_api_key or "not-needed"))
         path = Path(name).expanduser()
         if path.suffix.lower() != ".gguf" or not path.is_file():
             raise ConfigError(f"PLANS_LLM={value!r} must name an existing .gguf model file.")

@@ -285,10 +285,11 @@ def build_card(records: RecordStore, plan_id: str) -> PlanCard:
         where = next((s.id for s in sections if fold(plan.period).lower() in s.text.lower()), title_sid)
         when = Statement(plan.period, where, "period")
     parent, found = find_areas(outline)
-    if found and isinstance(found[0], OutlineNode):
-        areas = tuple(Area(n.title, _first_section(n), len(all_items(n))) for n in found)
+    nodes = [n for n in found if isinstance(n, OutlineNode)]  # found holds nodes, or (text, section id) items
+    if nodes:
+        areas = tuple(Area(n.title, _first_section(n), len(all_items(n))) for n in nodes)
     else:
-        areas = tuple(Area(text, sid, 0) for text, sid in found)
+        areas = tuple(Area(text, sid, 0) for text, sid in (x for x in found if isinstance(x, tuple)))
     heading = Statement(parent.title, _first_section(parent)) if parent else _lead_in(sections, areas)
     funding = Counter(a.funding_status for a in actions)
     fields, table_sid = _table(records, actions)

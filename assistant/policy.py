@@ -6,6 +6,23 @@ reported, never looked at while choosing these.
 
 from __future__ import annotations
 
+from plans.errors import InputError
+
+# -- questions ----------------------------------------------------------------------------------
+MAX_QUESTION = 2000  # characters of a question any interface accepts (Assistant.ask, the API, Slack)
+
+
+def check_question(question: str) -> str:
+    """``question`` when it is one the assistant reads: not empty, at most MAX_QUESTION characters;
+    else an InputError with a sentence (and the length and limit as its detail)."""
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("The question is empty: ask something about the plans.")
+    if len(question) > MAX_QUESTION:
+        raise InputError(f"The question is {len(question):,} characters long; the limit is {MAX_QUESTION:,}.",
+                         detail={"length": len(question), "limit": MAX_QUESTION})
+    return question
+
+
 # -- topic and support ------------------------------------------------------------------------
 # below this cosine similarity no passage is about the question at all (off-topic questions such as
 # "capital of France" or "football world cup" stay <= 0.39; on-topic ones >= 0.45)

@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -29,13 +28,13 @@ from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
 from assistant.evidence import Lexicon
 from assistant.grounded import grounded_answer
-from assistant.intent import IntentClassifier, mask_plans
+from assistant.intent import Intent, IntentClassifier, mask_plans
 from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
 from assistant.names import NameTable
-from assistant.policy import INTENT_CLOSE
+from assistant.policy import INTENT_CLOSE, check_question
 from assistant.retrieve import HybridRetriever
 from assistant.route import Route, read_question, without_instructions
 from assistant.spelling import Speller
@@ -45,19 +44,18 @@ from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import RecordStore
 from indexer.vectors import VectorStore
-from plans.errors import ConfigError, InputError
-
-MAX_QUESTION = 2000
+from plans.errors import ConfigError
+from plans.settings import Settings
 
 
 class Assistant:
     """Holds the index (records, vectors, lexicon) and the conversation memory."""
 
-    def __init__(self, settings: Any, *, embedder: Embeddings | None = None,
+    def __init__(self, settings: Settings, *, embedder: Embeddings | None = None,
                  records: RecordStore | None = None, vectors: VectorStore | None = None) -> None:
         self.settings = settings
         self.llm = None  # optional phrasing model (PLANS_LLM), checked first so a bad value fails fast
-        if getattr(settings, "llm", ""):
+        if settings.llm:
             from assistant.llm import make_chat_model
 
             self.llm = make_chat_model(settings)
@@ -98,11 +96,7 @@ class Assistant:
     def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
             plan: str | None = None) -> Answer:
         """Answer a question from the plans, with numbered citations, or say the plans do not say."""
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("The question is empty: ask something about the plans.")
-        if len(question) > MAX_QUESTION:
-            raise InputError(f"The question is {len(question)} characters long; the limit is {MAX_QUESTION}.")
-        question = without_instructions(" ".join(question.split()))
+        question = without_instructions(" ".join(check_question(question).split()))
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
@@ -173,7 +167,7 @@ class Assistant:
         return answer
 
 
-def runner_up(intent: Any, classifier: IntentClassifier, kind: str) -> str:
+def runner_up(intent: Intent, classifier: IntentClassifier, kind: str) -> str:
     """The kind of the classifier's second guess when it is a near tie (``INTENT_CLOSE``) with a first
     guess the evidence answerer takes; else "" (nothing more to try)."""
     if kind not in EVIDENCE_ROUTES or len(intent.ranked) < 2:
@@ -258,15 +252,15 @@ def _title_aliases(plan: Plan) -> set[str]:
 
 
 
-def _vocabulary_file(settings: Any) -> Path | None:
+def _vocabulary_file(settings: Settings) -> Path | None:
     """The embedding model's word list, which tells a misspelt word from a known one (None without one)."""
     try:
         return Path(settings.model_path()) / "vocab.txt"
-    except (ConfigError, AttributeError):  # no packaged model: no spelling help
+    except ConfigError:  # no packaged model: no spelling help
         return None
 
 
-def _load_intents(settings: Any, embedder: Embeddings) -> IntentClassifier:
+def _load_intents(settings: Settings, embedder: Embeddings) -> IntentClassifier:
     """The intent classifier over the query embedder; its example vectors are cached in the data folder."""
     return IntentClassifier.load(lambda xs: np.asarray(embedder.embed_documents(xs), dtype=np.float32),
                                  Path(settings.data_dir))

@@ -60,7 +60,7 @@ def warm_latency(gold: Path, repeat: int) -> tuple[dict, float]:
 
 def cold_start(runs: int) -> dict:
     exe = ROOT / ".venv" / "bin" / "plans"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from plans.cli import main; main()"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from bots.cli import main; main()"]
     cmd += ["ask", COLD_QUESTION]
     first_output, total = [], []
     for _ in range(runs):

@@ -60,7 +60,7 @@ def side_env(src: Path, data: Path) -> dict:
 
 
 def plans_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from plans.cli import main; main()", *args]
+    return [sys.executable, "-c", "from bots.cli import main; main()", *args]
 
 
 def check_side(src: Path, data: Path) -> None:

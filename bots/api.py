@@ -21,10 +21,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.records import FUNDING
+from assistant.policy import MAX_QUESTION, check_question
+from indexer.funding import STATUSES
+from indexer.records import action_json, parse_as_of
 from plans.errors import InputError
-
-MAX_QUESTION = 2000  # the same limit Assistant.ask enforces; checked here before the model loads
 
 
 class AskRequest(BaseModel):
@@ -39,24 +39,6 @@ class AskRequest(BaseModel):
     conversation_id: str | None = Field(None, max_length=200,
                                         description="Returned by the previous answer; keeps follow-ups in context.")
     plan: str | None = Field(None, description="Only this plan: its id, organisation or a word of its title.")
-
-
-def parse_day(value: str | None, name: str = "as_of") -> date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InputError(f"{name} must be a date like 2018-05-01, not {value!r}.") from exc
-
-
-def check_question(question: str) -> str:
-    if not question.strip():
-        raise InputError("The question is empty: ask something about the plans.")
-    if len(question) > MAX_QUESTION:
-        raise InputError(f"The question is {len(question):,} characters long; the limit is {MAX_QUESTION:,}.",
-                         detail={"length": len(question), "limit": MAX_QUESTION})
-    return question
 
 
 def sentences(text: str) -> list[str]:
@@ -84,8 +66,8 @@ def section_json(s: Any) -> dict:
 
 
 def ask_with(backend: Any, body: AskRequest) -> Any:
-    question = check_question(body.question)
-    as_of = parse_day(body.as_of)
+    question = check_question(body.question)  # before the model loads
+    as_of = parse_as_of(body.as_of)
     plan = (body.plan or "").strip() or None
     return backend.assistant().ask(question, as_of=as_of, conversation_id=body.conversation_id or None,
                                    plan=plan)
@@ -116,20 +98,18 @@ def install_routes(app: FastAPI, backend: Any) -> None:
         as_of: str | None = Query(None, description="Reference date YYYY-MM-DD (default today)."),
         overdue: bool = Query(False, description="Only actions whose end date is before as_of."),
     ) -> dict:
-        from indexer.records import ActionFilter, due_date, filter_actions
+        from indexer.records import ActionFilter, filter_actions, with_due
 
         funding = (funding or "").strip().lower() or None
-        if funding and funding not in FUNDING:
-            raise InputError(f"funding must be one of {', '.join(FUNDING)}, not {funding!r}.")
+        if funding and funding not in STATUSES:
+            raise InputError(f"funding must be one of {', '.join(STATUSES)}, not {funding!r}.")
         if due_within is not None and due_within < 0:
             raise InputError("due_within must be a number of days, 0 or more.")
-        day = parse_day(as_of) or date.today()
+        day = parse_as_of(as_of) or date.today()
         flt = ActionFilter(plan=(plan or "").strip() or None, driver=(driver or "").strip() or None,
                            funding=funding, due_within=due_within, as_of=day, overdue=overdue)
-        rows = []
-        for a in filter_actions(backend.records(), flt):
-            due = due_date(a, day)
-            rows.append({**a.to_json(), "due": due.isoformat() if due else None})
+        store = backend.records()
+        rows = [action_json(a, due) for a, due in with_due(store, filter_actions(store, flt), day)]
         return {"as_of": day.isoformat(), "count": len(rows), "actions": rows}
 
     @app.get("/api/plans", tags=["browse"], summary="The indexed plans with section and action counts")

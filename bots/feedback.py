@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from plans.errors import InputError, StoreError
+from plans.settings import Settings
 
 VOTES = ("up", "down")
 SCHEMA = """
@@ -39,11 +39,11 @@ CREATE TABLE IF NOT EXISTS votes (
 """
 
 
-def feedback_path(settings: Any) -> Path:
+def feedback_path(settings: Settings) -> Path:
     return Path(settings.data_dir) / "feedback.sqlite"
 
 
-def open_feedback(settings: Any) -> FeedbackStore:
+def open_feedback(settings: Settings) -> FeedbackStore:
     return FeedbackStore(feedback_path(settings))
 
 

@@ -41,17 +41,17 @@ from bots.feedback import FeedbackStore, open_feedback
 from bots.slack_listeners import Listeners
 from bots.slack_state import SeenEvents, Threads
 from plans.errors import ConfigError, PlansError
+from plans.settings import SLACK_API_URL, Settings
 
 log = logging.getLogger(__name__)
-DEFAULT_API_URL = "https://slack.com/api/"
 
 
 def _prefix(value: str) -> str:
     return f"{value[:5]}…" if value else "nothing"
 
 
-def check_bot_token(settings: Any) -> str:
-    token = (getattr(settings, "slack_bot_token", "") or "").strip()
+def check_bot_token(settings: Settings) -> str:
+    token = settings.slack_bot_token.strip()
     if not token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the Slack "
                           "app's OAuth & Permissions page.")
@@ -61,8 +61,8 @@ def check_bot_token(settings: Any) -> str:
     return token
 
 
-def check_app_token(settings: Any) -> str:
-    token = (getattr(settings, "slack_app_token", "") or "").strip()
+def check_app_token(settings: Settings) -> str:
+    token = settings.slack_app_token.strip()
     if not token:
         raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with the "
                           "connections:write scope, from the app's Basic Information page.")
@@ -72,8 +72,8 @@ def check_app_token(settings: Any) -> str:
     return token
 
 
-def check_signing_secret(settings: Any) -> str:
-    secret = (getattr(settings, "slack_signing_secret", "") or "").strip()
+def check_signing_secret(settings: Settings) -> str:
+    secret = settings.slack_signing_secret.strip()
     if not secret:
         raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from the Slack "
                           "app's Basic Information page (or use Socket Mode: SLACK_APP_TOKEN and `plans slack`).")
@@ -83,20 +83,20 @@ def check_signing_secret(settings: Any) -> str:
     return secret
 
 
-def api_url(settings: Any) -> str:
-    url = (getattr(settings, "slack_api_url", "") or DEFAULT_API_URL).strip()
+def api_url(settings: Settings) -> str:
+    url = (settings.slack_api_url or SLACK_API_URL).strip()
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"PLANS_SLACK_API_URL must start with http:// or https://, not {url!r}.")
     return url.rstrip("/") + "/"
 
 
-def slack_http_enabled(settings: Any) -> bool:
+def slack_http_enabled(settings: Settings) -> bool:
     """Whether HTTP mode is configured; a half or malformed configuration fails with a sentence."""
-    bot = (getattr(settings, "slack_bot_token", "") or "").strip()
-    secret = (getattr(settings, "slack_signing_secret", "") or "").strip()
+    bot = settings.slack_bot_token.strip()
+    secret = settings.slack_signing_secret.strip()
     if not bot and not secret:
         return False
-    if bot and not secret and (getattr(settings, "slack_app_token", "") or "").strip():
+    if bot and not secret and settings.slack_app_token.strip():
         return False  # a Socket Mode setup: `plans slack` serves it
     check_bot_token(settings)
     check_signing_secret(settings)
@@ -104,7 +104,7 @@ def slack_http_enabled(settings: Any) -> bool:
     return True
 
 
-def create_slack_app(settings: Any, assistant: Any, *, client: WebClient | None = None,
+def create_slack_app(settings: Settings, assistant: Any, *, client: WebClient | None = None,
                      verify_token: bool = False, feedback: FeedbackStore | None = None,
                      threads: Threads | None = None, seen: SeenEvents | None = None) -> App:
     """The bolt App with every listener. ``assistant`` is an Assistant or a callable returning one
@@ -116,7 +116,7 @@ def create_slack_app(settings: Any, assistant: Any, *, client: WebClient | None 
     get_assistant: Callable[[], Any] = (
         assistant if callable(assistant) and not hasattr(assistant, "ask") else (lambda: assistant))
     try:
-        app = App(token=token, signing_secret=(getattr(settings, "slack_signing_secret", "") or "").strip(),
+        app = App(token=token, signing_secret=settings.slack_signing_secret.strip(),
                   client=client, token_verification_enabled=verify_token, name="plans")
     except BoltError as exc:
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN (auth.test failed): {exc}") from exc
@@ -156,7 +156,7 @@ def mount_slack(app: FastAPI, backend: Any) -> bool:
     return True
 
 
-def run_socket_mode(settings: Any, assistant: Any = None, *, block: bool = True) -> Any:
+def run_socket_mode(settings: Settings, assistant: Any = None, *, block: bool = True) -> Any:
     """Connect to Slack over Socket Mode and answer until interrupted (`plans slack`); with
     ``block=False`` return the connected handler instead (tests, embedding)."""
     check_bot_token(settings)

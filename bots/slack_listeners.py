@@ -20,6 +20,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from assistant.policy import MAX_QUESTION
 from bots.feedback import FeedbackStore, new_id
 from bots.slack_query import Command, clean_text, parse_command, split_options
 from bots.slack_render import (
@@ -36,19 +37,18 @@ from bots.slack_render import (
     with_tally,
 )
 from bots.slack_state import SeenEvents, Threads
-from indexer.records import ActionFilter, due_date, filter_actions, plan_horizons, resolve_plan
+from indexer.funding import STATUS_PHRASES
+from indexer.records import ActionFilter, filter_actions, resolve_plan, with_due
 from plans.errors import PlansError
+from plans.settings import Settings
 
 log = logging.getLogger("bots.slack")
-MAX_QUESTION = 2000  # what Assistant.ask accepts
-FUNDING_TITLES = {"seeking": "seeking funding", "available": "with funding available",
-                  "negotiating": "with funding being negotiated", "unknown": "with funding not stated"}
 
 
 class Listeners:
     """The bolt listeners, over an assistant given directly or built on first use."""
 
-    def __init__(self, settings: Any, get_assistant: Callable[[], Any], feedback: FeedbackStore,
+    def __init__(self, settings: Settings, get_assistant: Callable[[], Any], feedback: FeedbackStore,
                  threads: Threads, seen: SeenEvents) -> None:
         self.settings = settings
         self.bot = get_assistant
@@ -89,7 +89,7 @@ class Listeners:
         if not self.seen.first_time(f"msg:{channel}:{ts}"):
             return
         if not channel.startswith("D"):
-            self.threads.join(channel, thread)
+            self.threads.join(channel, thread or ts)
         self.reply(client, event, channel=channel, thread_ts=thread, conversation=conversation,
                    bot_user_id=context.bot_user_id)
 
@@ -149,7 +149,7 @@ class Listeners:
                 names[p.title] = names[p.id] = p.short_name
         except Exception:  # the links are a nicety; the answer path reports a broken assistant
             pass
-        return Links(str(getattr(self.settings, "public_url", "") or ""), names)
+        return Links(self.settings.public_url, names)
 
     def answer(self, question: str, *, as_of: date | None, plan: str | None, conversation: str | None,
                channel: str | None, user: str | None, share: bool = False, echo: bool = False) -> Message:
@@ -195,13 +195,10 @@ class Listeners:
         as_of = cmd.as_of or date.today()
         flt = ActionFilter(plan=cmd.plan, driver=cmd.driver, funding=cmd.funding, due_within=cmd.due_within,
                            as_of=as_of, overdue=cmd.overdue)
-        found = filter_actions(records, flt)
-        periods = plan_horizons(records)
-        dated = cmd.kind == "deadlines" or cmd.due_within is not None
-        rows = [(a, due_date(a, as_of, periods.get(a.plan)) if dated else None) for a in found]
-        if dated:
+        rows = with_due(records, filter_actions(records, flt), as_of)  # each listed action with its due date
+        if cmd.kind == "deadlines" or cmd.due_within is not None:
             rows.sort(key=lambda r: (r[1] or date.max, r[0].plan, r[0].number))
-        parts = [FUNDING_TITLES[cmd.funding]] if cmd.funding else []
+        parts = [STATUS_PHRASES[cmd.funding]] if cmd.funding else []
         if cmd.driver:
             parts.append(f"driven by {cmd.driver}")
         if cmd.plan:

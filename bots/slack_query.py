@@ -15,13 +15,14 @@ import shlex
 from dataclasses import dataclass
 from datetime import date
 
-from indexer.records import FUNDING
+from indexer.funding import AVAILABLE, NEGOTIATING, SEEKING, STATUSES, UNKNOWN
+from indexer.records import parse_as_of
 from plans.errors import InputError
 
 DEFAULT_DAYS = 60
-FUNDING_WORDS = {"seeking": "seeking", "sought": "seeking", "seek": "seeking", "unfunded": "seeking",
-                 "available": "available", "funded": "available", "negotiating": "negotiating",
-                 "negotiated": "negotiating", "negotiation": "negotiating", "unknown": "unknown"}
+FUNDING_WORDS = {SEEKING: SEEKING, "sought": SEEKING, "seek": SEEKING, "unfunded": SEEKING,
+                 AVAILABLE: AVAILABLE, "funded": AVAILABLE, NEGOTIATING: NEGOTIATING,
+                 "negotiated": NEGOTIATING, "negotiation": NEGOTIATING, UNKNOWN: UNKNOWN}
 KEYS = "plan:, driver:, funding:, due:<N>d, as-of:YYYY-MM-DD, overdue"
 
 
@@ -35,13 +36,6 @@ class Command:
     due_within: int | None = None
     as_of: date | None = None
     overdue: bool = False
-
-
-def parse_day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"as-of must be a date like 2018-05-01, not {value!r}.") from exc
 
 
 def parse_days(value: str) -> int:
@@ -93,12 +87,12 @@ def parse_command(text: str) -> Command:
         elif key == "funding":
             word = FUNDING_WORDS.get(value.lower())
             if word is None:
-                raise InputError(f"funding: is one of {', '.join(FUNDING)}, not {value!r}.")
+                raise InputError(f"funding: is one of {', '.join(STATUSES)}, not {value!r}.")
             fields["funding"] = word
         elif key in ("due", "within", "days"):
             fields["due_within"] = parse_days(value)
         elif key in ("as-of", "asof"):
-            fields["as_of"] = parse_day(value)
+            fields["as_of"] = parse_as_of(value, "as-of")
         else:
             raise InputError(f"I do not know {key}: in `/plans {sub}`; use {KEYS}.")
     return Command(sub, **fields)
@@ -109,7 +103,7 @@ def split_options(text: str) -> tuple[str, date | None, str | None]:
     as_of = plan = None
     m = re.search(r"(?<!\S)as[-_]?of:(\S+)", text, re.I)
     if m:
-        as_of = parse_day(m.group(1))
+        as_of = parse_as_of(m.group(1), "as-of")
         text = text[:m.start()] + text[m.end():]
     m = re.search(r"(?<!\S)plan:(\S+)", text, re.I)
     if m:

@@ -13,8 +13,13 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote
+
+from assistant.models import Answer, Citation
+from indexer.models import Action
 
 SECTION_CHARS = 2900  # Slack: 3000
 MAX_BLOCKS = 50
@@ -131,7 +136,8 @@ def body_blocks(text: str, budget: int, more: str, max_chars: int = MAX_ANSWER_C
     """Section blocks for ``text`` within ``budget`` blocks and MAX_ANSWER_CHARS; when cut, a last
     block says so (``more`` tells where to read on)."""
     pieces = split_text(text)
-    kept, size = [], 0
+    kept: list[str] = []
+    size = 0
     for piece in pieces:
         if len(kept) >= budget - 1 or size + len(piece) > max_chars:
             break
@@ -151,7 +157,7 @@ def compact_path(section: str, keep: int = 2) -> list[str]:
     return ["…", *short] if len(parts) > keep else short
 
 
-def citation_line(c: object, links: Links) -> str:
+def citation_line(c: Citation, links: Links) -> str:
     where = lit(" › ".join((links.plan(c.plan), *compact_path(c.section)))).replace("|", "/")
     url = links.passage(c.section_id)
     label = f"<{url}|{shorten(where, 200)}>" if url else shorten(where, 200)
@@ -160,7 +166,7 @@ def citation_line(c: object, links: Links) -> str:
     return f"[{c.n}] {label} ({lines}): “{quote_text}”"
 
 
-def source_blocks(citations: tuple | list, links: Links, title: str = "*Sources*") -> list[dict]:
+def source_blocks(citations: Sequence[Citation], links: Links, title: str = "*Sources*") -> list[dict]:
     lines = [citation_line(c, links) for c in list(citations)[:MAX_SOURCES]]
     if len(citations) > MAX_SOURCES:
         lines[-1] += f"  _(+{len(citations) - MAX_SOURCES} more sources)_"
@@ -204,8 +210,8 @@ def with_tally(blocks: list[dict], tally: dict[str, int], user: str) -> list[dic
     return (out[:at] + [line] + out[at:])[:MAX_BLOCKS]
 
 
-def render_answer(answer: object, links: Links, *, record_id: str | None = None, share: bool = False,
-                  nearby: list[tuple[str, str]] = (), asked: str | None = None) -> Message:
+def render_answer(answer: Answer, links: Links, *, record_id: str | None = None, share: bool = False,
+                  nearby: Sequence[tuple[str, str]] = (), asked: str | None = None) -> Message:
     """An Answer as blocks: (the question) the answer, its sources, the feedback buttons.
     ``nearby``: (label, section id) of passages near a refused question."""
     head: list[dict] = [context(f":speech_balloon: {escape(shorten(asked, 280))}")] if asked else []
@@ -231,7 +237,7 @@ def render_answer(answer: object, links: Links, *, record_id: str | None = None,
     return Message(head + body + tail, plain(answer.answer))
 
 
-def action_line(a: object, links: Links, due: object | None = None) -> str:
+def action_line(a: Action, links: Links, due: date | None = None) -> str:
     title = " ".join(x for x in (a.number, a.title) if x) or "(untitled)"
     what = shorten(a.text, 180) if a.text and a.text != a.title else ""
     facts = [f"drivers: {', '.join(a.drivers)}" if a.drivers else "",
@@ -246,7 +252,7 @@ def action_line(a: object, links: Links, due: object | None = None) -> str:
     return f"{head}\n      {lit('; '.join(f for f in facts if f))} ({source})"
 
 
-def render_actions(title: str, rows: list[tuple[object, object | None]], links: Links, *,
+def render_actions(title: str, rows: Sequence[tuple[Action, date | None]], links: Links, *,
                    record_id: str | None = None, share: bool = False, asked: str | None = None) -> Message:
     """A list of action records (with their due dates for deadlines) under a one-line title."""
     head = [context(f":speech_balloon: {escape(shorten(asked, 280))}")] if asked else []

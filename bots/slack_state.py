@@ -41,14 +41,14 @@ class SeenEvents:
 
     def first_time(self, *keys: str | None) -> bool:
         """True (and remember them all) unless one of ``keys`` was seen within the TTL."""
-        keys = tuple(k for k in keys if k)
+        given = tuple(k for k in keys if k)
         now = self.clock()
         with self._lock:
             while self._seen and next(iter(self._seen.values())) < now - self.ttl:
                 self._seen.popitem(last=False)
-            if any(k in self._seen for k in keys):
+            if any(k in self._seen for k in given):
                 return False
-            for k in keys:
+            for k in given:
                 self._seen[k] = now
             while len(self._seen) > self.max_size:
                 self._seen.popitem(last=False)

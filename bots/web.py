@@ -29,6 +29,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from plans.errors import PlansError
+from plans.settings import Settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -40,7 +41,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 class Backend:
     """Holds the assistant, built once on first use (or by a background warm-up)."""
 
-    def __init__(self, settings: Any, assistant: Any = None) -> None:
+    def __init__(self, settings: Settings, assistant: Any = None) -> None:
         self.settings = settings
         self._assistant = assistant
         self._records: Any = None
@@ -181,11 +182,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(settings: Any = None, *, assistant: Any = None, warm_up: bool = True) -> FastAPI:
+class ApiCors:
+    """CORS for the API's paths (``/api/...``) only, from the origins ``PLANS_CORS_ORIGINS`` names:
+    preflight requests are answered, and responses to those origins carry the allow headers. The
+    page, the docs and ``/slack/events`` stay same-origin."""
+
+    def __init__(self, app: Any, origins: list[str]) -> None:
+        from starlette.middleware.cors import CORSMiddleware
+
+        self.app = app
+        self.cors = CORSMiddleware(app, allow_origins=origins, allow_methods=["GET", "POST"],
+                                   allow_headers=["Content-Type"], max_age=600)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        api = scope["type"] == "http" and scope["path"].startswith("/api/")
+        await (self.cors if api else self.app)(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_up: bool = True) -> FastAPI:
     """The FastAPI app. ``assistant`` is built from ``settings`` on first use when not given;
     ``warm_up`` starts building it in the background when the server starts."""
-    if settings is None:
-        settings = getattr(assistant, "settings", None)
+    if settings is None and assistant is not None:
+        settings = assistant.settings
     if settings is None:
         from plans.settings import get_settings
 
@@ -204,16 +222,12 @@ def create_app(settings: Any = None, *, assistant: Any = None, warm_up: bool = T
     app.state.backend = backend
     _install_errors(app)
     app.add_middleware(SecurityHeaders)
-    origins = [o.strip() for o in str(getattr(settings, "cors_origins", "") or "").split(",") if o.strip()]
-    if origins:  # closed by default: only when a setting names the allowed origins
-        from fastapi.middleware.cors import CORSMiddleware
-
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type"])
+    if settings.cors_origins:  # closed by default: only PLANS_CORS_ORIGINS opens the API to other pages
+        app.add_middleware(ApiCors, origins=settings.cors_origins)
     from bots.api import install_routes
 
     install_routes(app, backend)
-    if getattr(settings, "slack_bot_token", "") or getattr(settings, "slack_signing_secret", ""):
+    if settings.slack_bot_token or settings.slack_signing_secret:
         from bots.slack import mount_slack  # POST /slack/events (slack-bolt), over backend.assistant()
 
         mount_slack(app, backend)
@@ -233,7 +247,7 @@ def app_from_env() -> FastAPI:
     return create_app(get_settings())
 
 
-def serve(settings: Any = None, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the page and the API with uvicorn until interrupted."""
     import uvicorn
 

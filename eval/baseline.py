@@ -26,12 +26,13 @@ from indexer.models import Section
 from indexer.pipeline import plan_id_for
 from indexer.text import strip_markup
 from plans.errors import PlansError, StoreError
+from plans.settings import Settings
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 150
 
 
-def _embeddings(settings: Any, embedder: Any) -> Any:
+def _embeddings(settings: Settings, embedder: Any) -> Any:
     """The project's embedder when given (the model loads once); else the tutorial's class."""
     if embedder is not None:
         return embedder
@@ -53,7 +54,7 @@ def _chunk_section(n: int, file: str, plan_id: str, start: int, chunk: str, text
 class Baseline:
     """Index the corpus once into a temp-dir Chroma; ``close()`` removes it."""
 
-    def __init__(self, settings: Any, embedder: Any = None, *, k: int = 5) -> None:
+    def __init__(self, settings: Settings, embedder: Any = None, *, k: int = 5) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma

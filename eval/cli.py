@@ -1,4 +1,4 @@
-"""The ``plans eval`` command (registered in ``plans/cli.py`` as ``app.command("eval")``).
+"""The ``plans eval`` command (registered in ``bots/cli.py`` as ``app.command("eval")``).
 
 Example::
 

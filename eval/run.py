@@ -21,6 +21,7 @@ from typing import Any
 from eval.score import GoldItem, Ranked, citation_hit, hit_rank, load_gold, part_of, score_answer
 from indexer.models import Section
 from plans.errors import InputError, NotFoundError, PlansError
+from plans.settings import Settings
 
 log = logging.getLogger(__name__)
 METRICS = ("n", "answer_accuracy", "refusal_accuracy", "false_refusals", "hit_at_k", "mrr",
@@ -149,7 +150,7 @@ def _select(items: list[GoldItem], only_type: str | None, part: str | None = Non
     return chosen
 
 
-def run_eval(settings: Any, gold_path: Path | str, *, k: int = 5, only_type: str | None = None,
+def run_eval(settings: Settings, gold_path: Path | str, *, k: int = 5, only_type: str | None = None,
              baseline: bool = False, progress: bool = True, assistant: Any = None,
              embedder: Any = None, part: str | None = None) -> dict:
     """Ask, time and score every gold item; ``assistant`` (anything with ``.ask`` and

@@ -17,11 +17,12 @@ import math
 import os
 import re
 import threading
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
 from plans.errors import ConfigError
+from plans.settings import Settings
 
 DIM = 384
 
@@ -126,13 +127,13 @@ def chroma_function(embedder: Embeddings) -> Any:
                 return chroma_function(MiniLMEncoder(path) if supports(path) else SentenceEmbedder(path))
             raise ConfigError("The plans collection must be opened with the plans embedder.")
 
-        def default_space(self) -> str:
+        def default_space(self) -> Literal["cosine"]:
             return "cosine"
 
     return _Function()
 
 
-def make_embedder(settings: Any, *, fake: bool = False) -> Embeddings:
+def make_embedder(settings: Settings, *, fake: bool = False) -> Embeddings:
     """The embedder for indexing (``fake=True`` for unit tests): sentence-transformers, whose
     batched PyTorch forward pass is the fastest here for many passages."""
     if fake:
@@ -140,7 +141,7 @@ def make_embedder(settings: Any, *, fake: bool = False) -> Embeddings:
     return SentenceEmbedder(settings.model_path())
 
 
-def make_query_embedder(settings: Any) -> Embeddings:
+def make_query_embedder(settings: Settings) -> Embeddings:
     """The embedder for questions: the NumPy encoder of :mod:`indexer.minilm` when the model
     folder suits it (the same vectors, without importing PyTorch: a cold ``plans ask`` starts in
     about a second instead of ten, and a server holds about 400 MB less), else sentence-transformers."""

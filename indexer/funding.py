@@ -1,6 +1,7 @@
 """Read the FUNDING cells and funding paragraphs of plans: a status word and money amounts.
 
-Standard library only; nothing here raises on bad input.
+The funding-status vocabulary lives here (``STATUSES``, ``STATUS_PHRASES``, ``status_in``): the
+assistant and the bots import it. Standard library only; nothing here raises on bad input.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ import re
 
 from indexer.models import Amount
 
-_NEGOTIATING = re.compile(r"\bnegotiat\w*", re.IGNORECASE)
+# the funding statuses of the action records (``Action.funding_status``)
+AVAILABLE, SEEKING, NEGOTIATING, UNKNOWN = "available", "seeking", "negotiating", "unknown"
+STATUSES = (AVAILABLE, SEEKING, NEGOTIATING, UNKNOWN)
+# a list of actions with a status, described after its count ("12 actions seeking funding")
+STATUS_PHRASES = {SEEKING: "seeking funding", AVAILABLE: "with funding available",
+                  NEGOTIATING: "with funding being negotiated", UNKNOWN: "with funding not stated"}
+NEGOTIATING_WORDS = re.compile(r"\bnegotiat\w*", re.IGNORECASE)  # a plan's cell and a question alike
 _SEEKING = re.compile(r"\bseek\w*|\bsought\b|\blooking for (?:additional )?fund|\bfunding (?:is )?"
                       r"(?:needed|required|to be (?:found|identified|secured))", re.IGNORECASE)
 _AVAILABLE = re.compile(r"""
@@ -41,20 +48,26 @@ _GENERIC_LABEL = re.compile(r"([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})\s
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“(])|\n")
 
 
+def status_in(text: str, seeking: re.Pattern[str], available: re.Pattern[str]) -> str | None:
+    """The status ``text`` signals, by the signs ``seeking`` and ``available`` (a plan's cells and a
+    user's question word them differently); negotiating beats seeking beats available; None when
+    there is no sign."""
+    if NEGOTIATING_WORDS.search(text):
+        return NEGOTIATING
+    if seeking.search(text):
+        return SEEKING
+    if available.search(text):
+        return AVAILABLE
+    return None
+
+
 def funding_status(text: str) -> str:
-    """available | seeking | negotiating | unknown; negotiating beats seeking beats available.
+    """available | seeking | negotiating | unknown, as a plan's funding text states it.
 
     >>> funding_status("SELEC Budget for 2018; seeking funding for 2019-2020")
     'seeking'
     """
-    text = text or ""
-    if _NEGOTIATING.search(text):
-        return "negotiating"
-    if _SEEKING.search(text):
-        return "seeking"
-    if _AVAILABLE.search(text):
-        return "available"
-    return "unknown"
+    return status_in(text or "", _SEEKING, _AVAILABLE) or UNKNOWN
 
 
 def _value(number: str, mult: str | None) -> float:

@@ -36,6 +36,7 @@ from indexer.tables import row_actions
 from indexer.units import units_to_embed
 from indexer.vectors import Passage, VectorStore, passages_for
 from plans.errors import IndexMissingError, PlansError, StoreError
+from plans.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def current_generation(settings: Any) -> str | None:
+def current_generation(settings: Settings) -> str | None:
     pointer = Path(settings.data_dir) / "CURRENT"
     try:
         gen = pointer.read_text().strip()
@@ -91,32 +92,32 @@ def current_generation(settings: Any) -> str | None:
     return gen or None
 
 
-def records_path(settings: Any, generation: str) -> Path:
+def records_path(settings: Settings, generation: str) -> Path:
     return Path(settings.data_dir) / "gens" / generation / "plans.sqlite"
 
 
-def open_records(settings: Any) -> RecordStore:
+def open_records(settings: Settings) -> RecordStore:
     gen = current_generation(settings)
     if not gen:
         raise IndexMissingError("No index found: run `plans index` first.")
     return RecordStore(records_path(settings, gen))
 
 
-def open_vectors(settings: Any, embedder: Embeddings) -> VectorStore:
+def open_vectors(settings: Settings, embedder: Embeddings) -> VectorStore:
     gen = current_generation(settings)
     if not gen:
         raise IndexMissingError("No index found: run `plans index` first.")
     return VectorStore.open(settings, generation=gen, embedder=embedder)
 
 
-def _swap(settings: Any, generation: str) -> None:
+def _swap(settings: Settings, generation: str) -> None:
     data = Path(settings.data_dir)
     tmp = data / f"CURRENT.{uuid.uuid4().hex}.tmp"
     tmp.write_text(generation)
     os.replace(tmp, data / "CURRENT")
 
 
-def _clean_old(settings: Any, keep: set[str]) -> None:
+def _clean_old(settings: Settings, keep: set[str]) -> None:
     """Remove generations other than ``keep`` (the serving one and the one before it)."""
     gens = Path(settings.data_dir) / "gens"
     if not gens.is_dir():
@@ -133,7 +134,7 @@ def _clean_old(settings: Any, keep: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool = False,
+def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: bool = False,
               progress: bool | None = None) -> IndexSummary:
     """Bring the index up to date with the corpus folder; returns what was done."""
     t0 = time.perf_counter()
@@ -156,7 +157,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
                 old_store = None  # another model or another parser: everything is rebuilt
         except IndexMissingError:
             old_store = None
-    if old_store:
+    if old_store and old_gen:
         try:
             old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
         except IndexMissingError:  # the records survived but the vectors are gone: rebuild all
@@ -205,8 +206,9 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
             problems.append(Problem(doc.rel, reason))
             continue
         summary.indexed.append(doc.rel)
-    for f in carry:
-        store.copy_file_from(old_store, f)
+    if old_store is not None:  # carry is empty without an old index
+        for f in carry:
+            store.copy_file_from(old_store, f)
     vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files))
     batch = 64
     for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):
@@ -228,7 +230,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     return summary
 
 
-def _vectors(settings: Any, gen: str, emb: Embeddings, old_gen: str | None, old_vs: VectorStore | None,
+def _vectors(settings: Settings, gen: str, emb: Embeddings, old_gen: str | None, old_vs: VectorStore | None,
              carry: list[str], old_files: set[str]) -> VectorStore:
     """The new generation's vector collection, holding the carried files' passages already."""
     if not (old_vs and old_gen and carry):

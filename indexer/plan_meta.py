@@ -52,7 +52,7 @@ def _title_lines(text: str) -> list[str]:
 
 def _keep_upper(text: str) -> set[str]:
     """Upper-case words that the document also writes in upper case inside mixed-case prose."""
-    keep = set()
+    keep: set[str] = set()
     for ln in text.split("\n"):
         if ln.isupper():
             continue

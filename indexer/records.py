@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from indexer.dates import next_due, parse_timeline
+from indexer.funding import STATUSES
 from indexer.models import Action, DateRange, Plan
 from indexer.store import RecordStore
 from plans.errors import InputError, NotFoundError
-
-FUNDING = ("available", "seeking", "negotiating", "unknown")
 
 
 @dataclass(frozen=True)
@@ -105,18 +104,47 @@ def within_period(r: DateRange, period: DateRange | None) -> DateRange:
     return r
 
 
-def due_date(a: Action, as_of: date, period: DateRange | None = None) -> date | None:
+def due_date(a: Action, as_of: date, period: DateRange | None) -> date | None:
     """When the action is next due on or after ``as_of`` (its end, or the next recurrence).
     A recurrence with no dates of its own ("each semester") lasts as long as its plan's
-    ``period`` does, so a 2011-2013 plan's semesters are not due in 2026."""
+    ``period`` does, so a 2011-2013 plan's semesters are not due in 2026. ``period`` is
+    ``plan_horizons(store).get(a.plan)``; ``with_due`` looks it up for a list of actions."""
     rng = DateRange(start=a.start, end=a.end, precision=a.precision, recurrence=a.recurrence,
                     permanent=a.status == "permanent")
     return next_due(within_period(rng, period), as_of)
 
 
+def with_due(store: RecordStore, actions: Iterable[Action], as_of: date) -> list[tuple[Action, date | None]]:
+    """Each action with its due date at ``as_of`` (``due_date`` within its plan's period): what the
+    command line, the web API and Slack show, from this one function.
+
+    Example::
+
+        for action, due in with_due(store, filter_actions(store, flt), date(2018, 5, 1)): ...
+    """
+    periods = plan_horizons(store)
+    return [(a, due_date(a, as_of, periods.get(a.plan))) for a in actions]
+
+
+def action_json(a: Action, due: date | None) -> dict:
+    """An action record as the interfaces print it: ``Action.to_json`` plus ``due`` (ISO date or null)."""
+    return {**a.to_json(), "due": due.isoformat() if due else None}
+
+
+def parse_as_of(value: str | None, name: str = "as_of") -> date | None:
+    """A reference date typed by a user (``YYYY-MM-DD``; empty means none), or an InputError naming
+    the option it came from (``--as-of``, ``as_of``, ``as-of:``)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise InputError(f"{name} must be a date like 2018-05-01, not {value!r}.") from exc
+
+
 def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
-    if flt.funding and flt.funding not in FUNDING:
-        raise InputError(f"--funding must be one of {', '.join(FUNDING)}, not {flt.funding!r}.")
+    if flt.funding and flt.funding not in STATUSES:
+        raise InputError(f"--funding must be one of {', '.join(STATUSES)}, not {flt.funding!r}.")
     if flt.due_within is not None and flt.due_within < 0:
         raise InputError("--due-within must be a number of days, 0 or more.")
     as_of = flt.as_of or date.today()

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -103,7 +104,7 @@ class RecordStore:
 
     # -- writing -------------------------------------------------------------------------
     def add_file(self, plan: Plan, sections: list[Section], actions: list[Action],
-                 acronyms: list[tuple[str, str]] = ()) -> None:
+                 acronyms: Sequence[tuple[str, str]] = ()) -> None:
         """Write one plan's records in one transaction, with what start-up would otherwise have to
         compute from every section: its term counts, which sections each action spans, its acronyms."""
         terms = term_counts([s.text for s in sections])
@@ -130,7 +131,7 @@ class RecordStore:
             self.db.executemany("INSERT INTO words VALUES (?,?,?,?)",
                                 [(plan.id, stem(w), w, n) for w, n in written_words(sections).items()])
 
-    def add_unit_vectors(self, rows: list[tuple[str, int, str, np.ndarray]]) -> None:
+    def add_unit_vectors(self, rows: Sequence[tuple[str, int, str, Sequence[float] | np.ndarray]]) -> None:
         """Store units' embeddings: (section id, unit index, plan id, vector) rows; each vector is
         kept as float32 of unit length, so a dot product is a cosine."""
         out = []
@@ -321,7 +322,8 @@ class RecordStore:
     def _bm25(self, match: str, k: int, plan_ids: list[str] | None = None,
               rowids: tuple[int, int] | None = None) -> list[tuple[str, float]]:
         """The best k rows for an FTS5 query, within plans and a run of rowids when given."""
-        where, args = "sections_fts MATCH ?", [match]
+        where = "sections_fts MATCH ?"
+        args: list[object] = [match]
         if rowids:
             where = "rowid BETWEEN ? AND ? AND " + where
             args = [*rowids, *args]

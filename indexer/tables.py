@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from indexer import table_cells as tc
 from indexer.dates import parse_timeline
@@ -116,10 +117,10 @@ def _layout(cells: list[str]) -> tuple[tuple[str, str, str], list[tc.Piece], lis
         pre = c[1][:titles[0].start()]
         if tc.clean(pre):
             pieces.append(tc.Piece(None, "", pre if shifted else out_cell))
-        for k, m in enumerate(titles):
+        for k, t in enumerate(titles):
             end = titles[k + 1].start() if k + 1 < len(titles) else len(c[1])
-            body = c[1][m.end():end]
-            pieces.append(tc.Piece(m.group(1), tc.clean(m.group(2)),
+            body = c[1][t.end():end]
+            pieces.append(tc.Piece(t.group(1), tc.clean(t.group(2)),
                                  body if shifted else out_cell))
         if len(pieces) > 1:
             nums = ", ".join(m.group(1) for m in titles)
@@ -175,7 +176,8 @@ def _retitle(rows: list[TableRow], name: str, old: str, new: str) -> list[TableR
     """Complete a need or action title that a later line continues."""
     def fix(r: TableRow) -> TableRow:
         r = replace(r, parts=tuple(fix(x) for x in r.parts))
-        return replace(r, **{name: new}) if getattr(r, name) == old else r
+        changed: dict[str, Any] = {name: new}
+        return replace(r, **changed) if getattr(r, name) == old else r
     return [fix(r) for r in rows]
 
 
@@ -259,7 +261,7 @@ def parse_table(lines: list[tuple[int, int, str]]) -> list[TableRow]:
                     and st["number"].split(".")[0] != st["need_number"] and not cont):
                 pn.append(f"action number {st['number']} does not fall under need "
                           f"{st['need_number']}; kept as written")
-            base = dict(line=no, char_start=start, char_end=start + len(text), cells=tuple(cells),
+            base: dict[str, Any] = dict(line=no, char_start=start, char_end=start + len(text), cells=tuple(cells),
                         need_number=st["need_number"], need=st["need"], number=st["number"],
                         title=st["title"], continuation=cont, group=st["group"])
             split = None if cont else _split_abc(p, known)
@@ -284,10 +286,10 @@ def parse_table(lines: list[tuple[int, int, str]]) -> list[TableRow]:
         if len(units) == 1:
             rows.append(units[0])
         else:
+            joined: dict[str, Any] = {k: "; ".join(dict.fromkeys(getattr(u, k) for u in units if getattr(u, k)))
+                                      for k in ("outputs", "drivers", "timeline", "funding")}
             rows.append(replace(units[-1], part="", parts=tuple(units), notes=tuple(dict.fromkeys(
-                n for u in units for n in u.notes)),
-                **{k: "; ".join(dict.fromkeys(getattr(u, k) for u in units if getattr(u, k)))
-                   for k in ("outputs", "drivers", "timeline", "funding")}))
+                n for u in units for n in u.notes)), **joined))
     return rows
 
 

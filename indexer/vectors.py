@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from indexer.embed import chroma_function
 from plans.errors import IndexMissingError, StoreError
+from plans.settings import Settings
 
 log = logging.getLogger(__name__)
 WINDOW = 900  # characters of text per embedded passage (MiniLM reads ~256 word pieces)
@@ -54,7 +55,7 @@ def passages_for(section_id: str, plan_id: str, file: str, embed_text: str) -> l
     return out
 
 
-def _client(settings: Any, generation: str) -> Any:
+def _client(settings: Settings, generation: str) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -81,7 +82,7 @@ class VectorStore:
         self.client, self.collection, self.embedder, self.name = client, collection, embedder, name
 
     @classmethod
-    def open(cls, settings: Any, *, generation: str, embedder: Embeddings,
+    def open(cls, settings: Settings, *, generation: str, embedder: Embeddings,
              create: bool = False) -> VectorStore:
         client = _client(settings, generation)
         name = collection_name(settings, generation)
@@ -122,7 +123,7 @@ class VectorStore:
             raise StoreError(f"Writing to the vector store failed: {exc}") from exc
 
     @classmethod
-    def fork(cls, settings: Any, *, old_generation: str, generation: str, embedder: Embeddings) -> VectorStore:
+    def fork(cls, settings: Settings, *, old_generation: str, generation: str, embedder: Embeddings) -> VectorStore:
         """Embedded mode: the new generation starts as a file copy of the old one's Chroma folder,
         its collection renamed; nothing is re-inserted, so carrying N unchanged passages costs a
         copy of their bytes, not N HNSW insertions."""
@@ -251,5 +252,5 @@ def _best_per_section(ids: list[str], sims: list[float], k: int) -> list[tuple[s
     return sorted(best.items(), key=lambda kv: -kv[1])[:k]
 
 
-def collection_name(settings: Any, generation: str) -> str:
+def collection_name(settings: Settings, generation: str) -> str:
     return f"{settings.collection}-{generation}"

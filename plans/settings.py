@@ -11,11 +11,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from plans.errors import ConfigError
+
+SLACK_API_URL = "https://slack.com/api/"
 
 
 def packaged_model_path() -> str:
@@ -31,27 +34,50 @@ def packaged_model_path() -> str:
 
 
 class Settings(BaseSettings):
-    """All configuration of the product. Paths are relative to the working directory."""
+    """All configuration of the product, each setting a declared field with its default and what it
+    does (``PLANS_<NAME>`` in the environment or ``.env``). Paths are relative to the working
+    directory. Every part takes this object as ``Settings``; nothing reads a setting another way."""
 
     model_config = SettingsConfigDict(env_prefix="PLANS_", env_file=".env", extra="ignore")
 
-    corpus_dir: Path = Path("corpus")
-    data_dir: Path = Path(".plans")
-    embedding_model: str = ""  # empty = the packaged MiniLM
-    chroma_url: str = ""  # empty = embedded PersistentClient under data_dir
-    collection: str = "sections"
-    llm: str = ""  # empty = grounded composer only; "ollama:<model>", "openai:<model>", "llamacpp:<path>"
-    llm_base_url: str = ""  # for openai-compatible servers
-    llm_api_key: str = Field("", repr=False)  # secrets never show in a printed settings object
-    public_url: str = ""  # where the web page is reachable (links from Slack)
+    corpus_dir: Path = Field(Path("corpus"), description="The plan documents (.txt, .md).")
+    data_dir: Path = Field(Path(".plans"), description="Index generations (SQLite records + embedded Chroma).")
+    embedding_model: str = Field("", description="A local sentence-transformers folder; empty = the packaged "
+                                                 "all-MiniLM-L6-v2.")
+    chroma_url: str = Field("", description="http://host:port of a `chroma run` server; empty = embedded "
+                                            "Chroma under data_dir.")
+    collection: str = Field("sections", description="Prefix of the Chroma collection names.")
+    llm: str = Field("", description="Optional phrasing model: ollama:<model>, openai:<model>, "
+                                     "llamacpp:<path.gguf>; empty = the grounded composer only.")
+    llm_base_url: str = Field("", description="Base URL of an OpenAI-compatible server.")
+    llm_api_key: str = Field("", repr=False,  # secrets never show in a printed settings object
+                             description="API key of an OpenAI-compatible server.")
+    public_url: str = Field("", description="Where the web page is reachable (links from Slack to cited passages).")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins (https://host[:port]) whose pages may call the API from a "
+                    "browser; empty = CORS closed.")
     # Slack: the tokens keep Slack's own variable names (SLACK_BOT_TOKEN ...), as Slack's docs use them
-    slack_bot_token: str = Field("", repr=False,
+    slack_bot_token: str = Field("", repr=False, description="Slack bot token (xoxb-...).",
                                  validation_alias=AliasChoices("SLACK_BOT_TOKEN", "PLANS_SLACK_BOT_TOKEN"))
-    slack_signing_secret: str = Field("", repr=False, validation_alias=AliasChoices("SLACK_SIGNING_SECRET",
-                                                                        "PLANS_SLACK_SIGNING_SECRET"))
-    slack_app_token: str = Field("", repr=False,
+    slack_signing_secret: str = Field("", repr=False, description="Slack signing secret (HTTP mode).",
+                                      validation_alias=AliasChoices("SLACK_SIGNING_SECRET",
+                                                                    "PLANS_SLACK_SIGNING_SECRET"))
+    slack_app_token: str = Field("", repr=False, description="Slack app-level token (xapp-..., Socket Mode).",
                                  validation_alias=AliasChoices("SLACK_APP_TOKEN", "PLANS_SLACK_APP_TOKEN"))
-    slack_api_url: str = "https://slack.com/api/"  # PLANS_SLACK_API_URL: tests point it at a local mock
+    slack_api_url: str = Field(SLACK_API_URL, description="The Slack Web API (the tests point it at a local mock).")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            value = [str(o).strip().rstrip("/") for o in value if str(o).strip()]
+            for origin in value:
+                if origin != "*" and not origin.startswith(("http://", "https://")):
+                    raise ValueError(f"PLANS_CORS_ORIGINS: {origin!r} is not an origin like https://host:port")
+        return value
 
     @field_validator("chroma_url")
     @classmethod

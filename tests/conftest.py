@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,56 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 GOLD = ROOT / "eval" / "gold" / "dev.jsonl"
+
+
+class LiveServer:
+    """An ASGI app served by uvicorn on a free loopback port, in a thread; ``http`` is a client on it."""
+
+    def __init__(self, app: object) -> None:
+        import socket
+        import threading
+        import time
+
+        import httpx
+        import uvicorn
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        end = time.monotonic() + 20
+        while not self.server.started and time.monotonic() < end:
+            time.sleep(0.02)
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def stop(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@contextmanager
+def command_line(settings) -> Iterator[Callable[..., object]]:
+    """Run `plans ...` (typer's CliRunner) with PLANS_CORPUS_DIR / PLANS_DATA_DIR of ``settings``;
+    the environment and the cached settings are restored after."""
+    from typer.testing import CliRunner
+
+    from bots.cli import app
+    from plans.settings import get_settings
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PLANS_CORPUS_DIR", str(settings.corpus_dir))
+    mp.setenv("PLANS_DATA_DIR", str(settings.data_dir))
+    mp.delenv("PLANS_CHROMA_URL", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        yield lambda *args: runner.invoke(app, [str(a) for a in args])
+    finally:
+        mp.undo()
+        get_settings.cache_clear()
 
 
 def make_settings(corpus_dir: Path, data_dir: Path, **extra):

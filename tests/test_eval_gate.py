@@ -43,8 +43,8 @@ def test_gold_accuracy_stays_above_the_floors(real_index, assistant):
 
 def test_plans_eval_runs_on_any_gold_file(real_index, tmp_path, monkeypatch):
     """`plans eval --gold FILE --json out.json` on questions it has never seen exits 0."""
+    from bots.cli import app
     from plans import settings as settings_mod
-    from plans.cli import app
 
     gold = tmp_path / "unseen.jsonl"
     rows = [

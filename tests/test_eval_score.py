@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +15,8 @@ from eval.score import GoldItem, Source, citation_hit, hit_rank, load_gold, norm
 from indexer.models import Plan, Section
 from indexer.store import RecordStore
 from plans.errors import InputError
+from plans.settings import Settings
+from tests.conftest import make_settings
 
 DOC = "wbcsci-integrative-plan-of-action-2018-2020.txt"
 
@@ -206,7 +207,7 @@ def test_run_eval_json_shape(tmp_path: Path) -> None:
                     + "\n" + _line(id="u1", question="What budget?", type="unanswerable",
                                    must_include=[], expect_refusal=True, as_of="2018-01-01",
                                    source_doc="p.txt", source_quote="Nothing about budgets.") + "\n")
-    settings = SimpleNamespace(corpus_dir=corpus, data_dir=tmp_path / "data")
+    settings = make_settings(corpus, tmp_path / "data")
     result = run_eval(settings, gold, k=5, progress=False, assistant=StubAssistant(_store(tmp_path)))
     top = set(METRICS) | {"by_type", "items", "k", "gold", "date", "part"}
     assert set(result) == top
@@ -225,14 +226,14 @@ def test_run_eval_json_shape(tmp_path: Path) -> None:
     assert "Who leads?" in (tmp_path / "r.md").read_text()
 
 
-def _tiny_run(tmp_path: Path) -> tuple[SimpleNamespace, Path, StubAssistant]:
+def _tiny_run(tmp_path: Path) -> tuple[Settings, Path, StubAssistant]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "p.txt").write_text(TEXT)
     gold = tmp_path / "gold.jsonl"
     gold.write_text(_line(id="d1", question="Who leads?", must_include=["PCC SEE"],
                           source_doc="p.txt", source_quote="Secretariat was appointed") + "\n")
-    return SimpleNamespace(corpus_dir=corpus), gold, StubAssistant(_store(tmp_path))
+    return make_settings(corpus, tmp_path / "data"), gold, StubAssistant(_store(tmp_path))
 
 
 def test_run_eval_with_baseline(tmp_path: Path) -> None:
@@ -302,7 +303,7 @@ def test_history_is_asked_first_in_one_conversation_and_only_the_last_answer_sco
                           source_quote="The *PCC SEE* Secretariat was appointed by the ministers\tas",
                           history=["what budget is there?", "what about the secretariat?"]) + "\n")
     stub = ConversationStub(_store(tmp_path))
-    settings = SimpleNamespace(corpus_dir=corpus, data_dir=tmp_path / "data")
+    settings = make_settings(corpus, tmp_path / "data")
     result = run_eval(settings, gold, k=5, progress=False, assistant=stub)
     assert stub.asked == [("what budget is there?", None), ("what about the secretariat?", "c-1"),
                           ("and who leads it?", "c-1")]

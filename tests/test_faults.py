@@ -232,7 +232,7 @@ def cli(monkeypatch, fake_settings):
     import uvicorn
 
     import assistant.service as service
-    from plans.cli import app
+    from bots.cli import app
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_CORPUS_DIR", str(fake_settings.corpus_dir))
@@ -313,7 +313,7 @@ def test_ask_without_vectors_says_run_plans_index_and_plans_index_repairs_it(fak
     env = dict(os.environ, PLANS_CORPUS_DIR=str(fake_settings.corpus_dir),
                PLANS_DATA_DIR=str(fake_settings.data_dir), ANONYMIZED_TELEMETRY="False")
     env.pop("PLANS_CHROMA_URL", None)
-    out = subprocess.run([sys.executable, "-m", "plans.cli", "ask", "Who funds the workshops?"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "bots.cli", "ask", "Who funds the workshops?"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=120)
     err = out.stderr.strip()
     assert out.returncode == 3, (out.stdout, err)

@@ -83,7 +83,7 @@ def edit(settings, name: str, old: str, new: str) -> None:
 @pytest.fixture()
 def cli(monkeypatch, fake_settings):
     """Run the `plans` CLI on fake_settings' folders, with the fake embedder."""
-    from plans.cli import app
+    from bots.cli import app
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_CORPUS_DIR", str(fake_settings.corpus_dir))

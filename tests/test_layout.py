@@ -1,6 +1,7 @@
 """The packages' layering, read from the source (every import statement, at module level or inside
 a function, ``TYPE_CHECKING`` blocks included): no import circle among the assistant's modules, the
-assistant, indexer and eval never import the bots, and the indexer never imports the assistant."""
+assistant, indexer and eval never import the bots, the indexer never imports the assistant, and the
+kernel (``plans/``: settings and errors) imports no other package of the project."""
 
 from __future__ import annotations
 
@@ -106,3 +107,22 @@ def test_nothing_below_the_bots_imports_them() -> None:
 
 def test_the_indexer_does_not_import_the_assistant() -> None:
     assert _importers_of("assistant", ("indexer",)) == []
+
+
+PROJECT = ("indexer", "assistant", "bots", "eval", "bench", "tests")
+
+
+def test_the_kernel_imports_nothing_else_of_the_project() -> None:
+    """``plans/`` holds settings and errors, which everything imports; it imports no other package of
+    the project (the command line lives in ``bots/cli.py``, with the other interfaces)."""
+    assert sorted(p.name for p in (ROOT / "plans").glob("*.py")) == ["__init__.py", "errors.py", "settings.py"]
+    assert [hit for target in PROJECT for hit in _importers_of(target, ("plans",))] == []
+
+
+def test_the_kernel_check_sees_an_import_of_another_package(tmp_path, monkeypatch) -> None:
+    """The check above fails when a module of ``plans/`` imports another package of the project."""
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "cli.py").write_text("def main():\n    from assistant.service import Assistant\n")
+    monkeypatch.setitem(globals(), "ROOT", tmp_path)
+    assert _importers_of("assistant", ("plans",)) == ["plans/cli.py: assistant.service",
+                                                     "plans/cli.py: assistant.service.Assistant"]

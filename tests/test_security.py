@@ -130,7 +130,7 @@ def test_plans_serve_binds_127_0_0_1_by_default(indexed, monkeypatch) -> None:
     import uvicorn
 
     import bots.web
-    from plans.cli import app, serve
+    from bots.cli import app, serve
     from plans.settings import get_settings
 
     assert inspect.signature(serve).parameters["host"].default.default == "127.0.0.1"

@@ -10,7 +10,6 @@ import hmac
 import json
 import logging
 import re
-import socket
 import threading
 import time
 import uuid
@@ -20,13 +19,13 @@ from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from assistant.models import Answer, Citation
 from bots.slack_render import APOLOGY, MAX_BLOCKS, to_mrkdwn
 from indexer.records import ActionFilter, filter_actions
 from plans.errors import ConfigError
+from tests.conftest import LiveServer
 
 BOT_TOKEN = "xoxb-1234-5678-test-token"
 APP_TOKEN = "xapp-1-A0APP-1234-test"
@@ -118,25 +117,9 @@ class MockSlack:
 
 # --- the app over HTTP --------------------------------------------------------------------------
 
-class Server:
-    """The FastAPI app served by uvicorn on a free loopback port, in a thread."""
-
-    def __init__(self, app: object) -> None:
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self.thread.start()
-        end = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < end:
-            time.sleep(0.02)
-        self.http = httpx.Client(base_url=self.url, timeout=30)
-
-    def stop(self) -> None:
-        self.http.close()
-        self.server.should_exit = True
-        self.thread.join(10)
+class Server(LiveServer):
+    """The FastAPI app on a free loopback port (``tests.conftest.LiveServer``), sending Slack's
+    signed requests."""
 
     def send(self, body: str, content_type: str, *, secret: str = SECRET, age: float = 0,
              signature: str | None = None, headers: dict | None = None) -> httpx.Response:
@@ -418,7 +401,7 @@ def test_a_feedback_click_is_stored_acknowledged_in_place_and_counted(app, mock,
     assert votes[0]["question"] == PAMECA and "PAMECA V" in votes[0]["answer"]
     assert votes[0]["citations"][0]["section_id"] == PAMECA_SECTION and votes[0]["created"]
 
-    from plans.cli import app as cli
+    from bots.cli import app as cli
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_DATA_DIR", str(settings.data_dir))
@@ -551,7 +534,7 @@ def test_tokens_are_read_from_slacks_own_variable_names(monkeypatch):
 
 
 def test_plans_slack_fails_fast_naming_the_missing_or_malformed_token(monkeypatch, tmp_path):
-    from plans.cli import app as cli
+    from bots.cli import app as cli
     from plans.settings import get_settings
 
     monkeypatch.setenv("PLANS_DATA_DIR", str(tmp_path))

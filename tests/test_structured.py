@@ -73,8 +73,8 @@ def test_retrieval_modes_and_fusions(assistant):
 
 
 def test_plans_chat_follows_up(real_index, monkeypatch):
+    from bots.cli import app
     from plans import settings as settings_mod
-    from plans.cli import app
 
     monkeypatch.setenv("PLANS_CORPUS_DIR", str(real_index.corpus_dir))
     monkeypatch.setenv("PLANS_DATA_DIR", str(real_index.data_dir))

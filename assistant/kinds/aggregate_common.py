@@ -24,6 +24,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
 from assistant.policy import OVERVIEW_BUDGET
 from assistant.route import Route
+from indexer.funding import AVAILABLE, NEGOTIATING, SEEKING, STATUS_PHRASES
 from indexer.models import Action, Plan, Section
 
 WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "aggregate_words.yaml"
@@ -61,8 +62,9 @@ def load_words() -> Words:
 
 
 WORDS = load_words()
-STATUS_WORDS = {"seeking": "recorded as seeking funding", "negotiating": "recorded with funding being negotiated",
-                "available": "recorded with funding available"}
+STATUS_WORDS = {SEEKING: f"recorded as {STATUS_PHRASES[SEEKING]}",
+                NEGOTIATING: f"recorded {STATUS_PHRASES[NEGOTIATING]}",
+                AVAILABLE: f"recorded {STATUS_PHRASES[AVAILABLE]}"}
 
 
 def action_key(x: Action) -> str:

@@ -238,7 +238,7 @@ def total_answer(out: Out, plans: list[Plan]) -> Answer | None:
         return out.finish(head, {"aggregate": "total", "amount": amount})
     for h in hits[:3] if _SUM.search(q) else ():  # asked to add up: the parts one passage gives
         amounts = _ANY_AMOUNT.findall(re.sub(r"\([^)]*\)", " ", h.section.text))  # not a bracketed breakdown
-        currencies = {re.match(r"\D+", a).group(0).strip() for a in amounts}
+        currencies = {cur.group(0).strip() if (cur := re.match(r"\D+", a)) else "" for a in amounts}
         if len(amounts) >= 2 and len(currencies) == 1 and ctx.lexicon.coverage(terms, h.section.text) >= MIN_COVERAGE:
             values = [float(re.sub(r"[^\d.]", "", a.replace(",", "")) or 0) for a in amounts]
             plan = plan_label(plan_of(ctx, h.section.plan_id))

@@ -75,7 +75,7 @@ def driver_in(ctx: Context, question: str) -> Named | None:
     long_keys = [k for k in keys if len(k) >= 5]
     placeholders = WORDS.set("placeholder_drivers")
     generic = set(STOPWORDS) | {t for g in ("item_nouns", "filler", "group_nouns", "org_nouns") for t in WORDS.set(g)}
-    best: tuple[tuple[int, int, int], Named] | None = None
+    best: tuple[tuple[int, int, int, int], Named] | None = None
     for name in ctx.action_index.driver_names():
         dw = _driver_words(name)
         main = len(_driver_words(name.split("(")[0])) or len(dw)  # the words before any bracket

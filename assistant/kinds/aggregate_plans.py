@@ -47,9 +47,10 @@ class Dated:
 
     @property
     def months(self) -> int:
-        if not self.fixed:
+        start, end = self.start, self.end
+        if start is None or end is None:
             return 0
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        return (end.year - start.year) * 12 + end.month - start.month + 1
 
     @property
     def sort_date(self) -> date:
@@ -58,14 +59,16 @@ class Dated:
         return date(self.last_year or 9999, 1, 1)
 
     def period_text(self) -> str:
-        if not self.fixed:
-            years = f"{self.first_year}–{self.last_year}" if self.first_year != self.last_year else str(self.last_year)
-            return f"states no period; the years it mentions run {years}" if self.last_year else "states no period"
-        whole_years = self.start.month == 1 and self.end.month == 12
+        start, end = self.start, self.end
+        if start is None or end is None:
+            mentioned = f"{self.first_year}–{self.last_year}" if self.first_year != self.last_year \
+                else str(self.last_year)
+            return f"states no period; the years it mentions run {mentioned}" if self.last_year else "states no period"
+        whole_years = start.month == 1 and end.month == 12
         if whole_years:
-            span = str(self.start.year) if self.start.year == self.end.year else f"{self.start.year}–{self.end.year}"
+            span = str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
         else:
-            span = f"{self.start.strftime('%B %Y')} – {self.end.strftime('%B %Y')}"
+            span = f"{start.strftime('%B %Y')} – {end.strftime('%B %Y')}"
         years, rest = divmod(self.months, 12)
         length = plural(years, "year") if not rest else plural(self.months, "month")
         return f"{span}, {length}"

@@ -25,6 +25,14 @@ def figure_of(it: Funded, role: str) -> Figure | None:
     return it.figure(role) if role else it.headline
 
 
+def stated(it: Funded, role: str) -> Figure:
+    """The ``role`` figure (the headline without a role) of an item already known to state it."""
+    f = figure_of(it, role)
+    if f is None:
+        raise ValueError(f"{it.described} states no {role} figure")
+    return f
+
+
 def wholes(items: list[Funded]) -> set[int]:
     """Items whose figure holds the others of the same heading: its value is at least their sum
     (the package the components sit in). Indexed by ``order``."""
@@ -107,27 +115,27 @@ def _parts_note(it: Funded) -> str:
 def extreme(out: Out, parts: list[Funded], role: str, least: bool) -> Answer:
     """The part that gets the most (least) of the asked-for figure (the headline figure of each when
     the question names none: its total where stated, else the amount stated)."""
-    ranked = sorted((p for p in parts if figure_of(p, role)), key=lambda p: figure_of(p, role).value,
+    ranked = sorted((p for p in parts if figure_of(p, role)), key=lambda p: stated(p, role).value,
                     reverse=not least)
     word = "least" if least else "most"
-    top = [p for p in ranked if figure_of(p, role).value == figure_of(ranked[0], role).value]
+    top = [p for p in ranked if stated(p, role).value == stated(ranked[0], role).value]
     kind = role_phrase(role) if role else "money"
     if len(top) == 1:
-        f = figure_of(top[0], role)
+        f = stated(top[0], role)
         what = f.text if role else f"{f.text} ({role_phrase(f.role)})"
         head = f"{_cap(top[0].described)} gets the {word} {kind}: {what} {out.cite(top[0].section)}."
     else:
         names = " and ".join(f"{p.described} {out.cite(p.section)}" for p in top)
-        head = f"{names} tie for the {word} {kind}: {figure_of(top[0], role).text} each."
+        head = f"{names} tie for the {word} {kind}: {stated(top[0], role).text} each."
     head += f"\nThe {len(ranked)} amounts compared{f' ({role_phrase(role)})' if role else ''}:"
     for p in ranked:
-        f = figure_of(p, role)
+        f = stated(p, role)
         out.add(f"{p.described}: {f.text}" + ("" if role else f" ({role_phrase(f.role)})"), out.cite(p.section))
     mine = _plan_items(out, parts[0].plan_id)
     for w in (i for i in mine if i.order in wholes(mine) and figure_of(i, role)):
-        out.add(f"They are parts of {w.described}: {role_phrase(figure_of(w, role).role)} {figure_of(w, role).text}",
+        out.add(f"They are parts of {w.described}: {role_phrase(stated(w, role).role)} {stated(w, role).text}",
                 out.cite(w.section))
-    return out.finish(head, {"budget": word, "subject": top[0].name, "amount": figure_of(top[0], role).text})
+    return out.finish(head, {"budget": word, "subject": top[0].name, "amount": stated(top[0], role).text})
 
 
 def _plan_items(out: Out, plan_id: str) -> list[Funded]:
@@ -145,7 +153,7 @@ def equal(out: Out, parts: list[Funded], role: str) -> Answer | None:
         same = [g for g in groups.values() if len(g) >= 2]
         if same:
             g = same[0]
-            f = g[0].figure(r)
+            f = stated(g[0], r)
             names = " and ".join(f"{p.described} {out.cite(p.section)}" for p in g)
             head = f"{_cap(_count(len(g)))} get exactly the same {role_phrase(r)}, {f.text}: {names}."
             for p in g:
@@ -203,15 +211,15 @@ def sum_answer(out: Out, parts: list[Funded], items: list[Funded], role: str) ->
     """The parts added up (our sum), next to the whole the plan states for them, if it does."""
     role = role or "total"
     mine = _plan_items(out, parts[0].plan_id) if parts else []
-    stated = [i for i in mine if i.order in wholes(mine) and i.figure(role)]
-    figs = [(i, i.figure(role)) for i in parts if i.figure(role) and i.order not in wholes(mine)]
+    given = [i for i in mine if i.order in wholes(mine) and i.figure(role)]
+    figs = [(i, f) for i in parts if (f := i.figure(role)) and i.order not in wholes(mine)]
     if len(figs) < 2 or len({f.currency for _, f in figs}) != 1:
-        return named(out, stated[0], role, items) if stated else None
+        return named(out, given[0], role, items) if given else None
     total = like(sum(f.value for _, f in figs), figs[0][1].text)
     ours = f"our sum of the {len(figs)} {role_phrase(role)} figures the plan gives: {total}"
-    if stated:
-        w = stated[0]
-        head = (f"The plan states the {role_phrase(role)} {_of(role)} {w.described} as {w.figure(role).text} "
+    if given:
+        w = given[0]
+        head = (f"The plan states the {role_phrase(role)} {_of(role)} {w.described} as {stated(w, role).text} "
                 f"{out.cite(w.section)}; {ours} (computed here).")
     else:
         head = (f"The plan states no single {role_phrase(role)} for these; {ours} "

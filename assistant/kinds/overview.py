@@ -92,14 +92,15 @@ class Writer:
         self.lines.append(line)
 
 
-def named_by(c: PlanCard) -> bool:
-    """The card names the issuing body (from the title page), not a sentence about adoption."""
-    return bool(c.adopted_by) and c.adopted_by.kind == "name" and c.adopted_by.section_id == c.title_section
+def named_by(c: PlanCard) -> Statement | None:
+    """The issuing body the card names (from the title page), not a sentence about adoption; else None."""
+    by = c.adopted_by
+    return by if by is not None and by.kind == "name" and by.section_id == c.title_section else None
 
 
 def opening(w: Writer, c: PlanCard) -> str:
     """One plain sentence: which plan it is, who put it out and its period, cited to the title."""
-    by = f", put out by the {c.adopted_by.text}" if named_by(c) else ""
+    by = f", put out by the {body.text}" if (body := named_by(c)) else ""
     span = (" and" if by else ",") + f" covering {period_text(c)}" if c.period else ""
     return f"The {c.plan.short_name} plan is the “{c.title}”{by}{span} {w.ref(c.title_section)}."
 
@@ -193,9 +194,9 @@ def structure(w: Writer, c: PlanCard, nodes: tuple[OutlineNode, ...]) -> None:
 
 def adoption(w: Writer, c: PlanCard) -> None:
     by, when = c.adopted_by, c.adopted_when
-    if named_by(c):
+    if body := named_by(c):
         span = f" and covers {period_text(c)}" if c.period else ""
-        w.add(f"The {c.plan.short_name} plan was put out by the {by.text}{span} {w.ref(c.title_section)}.")
+        w.add(f"The {c.plan.short_name} plan was put out by the {body.text}{span} {w.ref(c.title_section)}.")
     elif by:
         w.add(f"The {c.plan.short_name} plan does not name its author on its title page; it says: {w.said(by)}.")
         if c.period:
@@ -216,8 +217,8 @@ def players(w: Writer, c: PlanCard) -> None:
         w.add(f"The main players in the {c.plan.short_name} plan, by the actions they drive, are {named}.")
     else:
         w.add(f"The {c.plan.short_name} plan names no drivers for its actions; the bodies it names are below.")
-    if named_by(c):
-        w.add(f"It was put out by the {c.adopted_by.text} {w.ref(c.title_section)}.")
+    if body := named_by(c):
+        w.add(f"It was put out by the {body.text} {w.ref(c.title_section)}.")
     for r in c.roles[:3]:
         w.add(f"- {w.said(r, 240)}")
 
@@ -255,7 +256,7 @@ def many(w: Writer, cards: list[PlanCard], aspect: str) -> None:
             came = next((st for st in (c.adopted_by, c.adopted_when) if st and st.kind == "sentence"), None)
             if came:
                 line += " " + w.said(came, 160)
-            elif named_by(c):
+            elif c.adopted_by is not None and named_by(c):
                 line += f" Put out by the {c.adopted_by.text}."
         elif c.purpose and c.purpose[0].section_id != c.title_section:
             line += " " + w.said(c.purpose[0], 150)

@@ -1,4 +1,5 @@
-"""The `plans` command line. Imports stay inside commands so each pays only for what it uses.
+"""The `plans` command line: an interface like the web app and Slack, over the same assistant and
+action records. Imports stay inside commands so each pays only for what it uses.
 
 Example::
 
@@ -11,10 +12,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from plans.errors import InputError, PlansError
+from plans.errors import PlansError
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Ask the plans of action on combating organised crime.")
@@ -23,15 +28,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 def _fail(exc: PlansError) -> None:
     typer.secho(f"error: {exc.message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(exc.exit_code)
-
-
-def parse_date(value: str | None, name: str = "--as-of") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError(f"{name} must be a date like 2018-05-01, not {value!r}.") from exc
 
 
 @app.command()
@@ -62,25 +58,27 @@ def actions(
     overdue: bool = typer.Option(False, help="Only actions whose end date is before --as-of."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of records."),
 ) -> None:
-    """List action records, filtered."""
+    """List action records, filtered, each with the date it is next due at --as-of (JSON: ``due``)."""
     from indexer.pipeline import open_records
-    from indexer.records import ActionFilter, filter_actions
+    from indexer.records import ActionFilter, action_json, filter_actions, parse_as_of, with_due
     from plans.settings import get_settings
 
     try:
         store = open_records(get_settings())
-        flt = ActionFilter(plan=plan, driver=driver, funding=funding, due_within=due_within,
-                           as_of=parse_date(as_of), overdue=overdue)
-        found = filter_actions(store, flt)
+        day = parse_as_of(as_of, "--as-of") or date.today()
+        flt = ActionFilter(plan=plan, driver=driver, funding=funding, due_within=due_within, as_of=day,
+                           overdue=overdue)
+        found = with_due(store, filter_actions(store, flt), day)
     except PlansError as exc:
         _fail(exc)
     if as_json:
-        typer.echo(json.dumps([a.to_json() for a in found], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps([action_json(a, due) for a, due in found], indent=2, ensure_ascii=False))
         return
-    for a in found:
+    for a, due in found:
         drivers = ", ".join(a.drivers) or "-"
         typer.echo(f"{a.id}  [{a.status}] {a.title[:70]}\n    drivers: {drivers}; timeline: "
-                   f"{a.timeline or '-'}; funding: {a.funding or '-'} ({a.funding_status})")
+                   f"{a.timeline or '-'}; funding: {a.funding or '-'} ({a.funding_status}); "
+                   f"due: {due.isoformat() if due else '-'}")
     typer.echo(f"{len(found)} actions")
 
 
@@ -110,7 +108,7 @@ def sections(plan: str | None = typer.Option(None, help="Plan id or a word of it
     typer.echo(f"{len(found)} sections")
 
 
-def _print_answer(answer: object) -> None:
+def _print_answer(answer: Answer) -> None:
     typer.echo(answer.answer)
     if answer.citations:
         typer.echo("\nSources:")
@@ -127,10 +125,11 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON.")) -> None:
     """Ask one question; prints the answer and its numbered sources."""
     from assistant.service import Assistant
+    from indexer.records import parse_as_of
     from plans.settings import get_settings
 
     try:
-        answer = Assistant(get_settings()).ask(question, as_of=parse_date(as_of), plan=plan)
+        answer = Assistant(get_settings()).ask(question, as_of=parse_as_of(as_of, "--as-of"), plan=plan)
     except PlansError as exc:
         _fail(exc)
     if as_json:
@@ -146,11 +145,12 @@ def chat(as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD 
     import uuid
 
     from assistant.service import Assistant
+    from indexer.records import parse_as_of
     from plans.settings import get_settings
 
     try:
         bot = Assistant(get_settings())
-        day = parse_date(as_of)
+        day = parse_as_of(as_of, "--as-of")
     except PlansError as exc:
         _fail(exc)
     cid = uuid.uuid4().hex
@@ -228,7 +228,7 @@ def feedback(as_json: bool = typer.Option(False, "--json", help="Print the count
         from bots.feedback import feedback_path, open_feedback
 
         settings = get_settings()
-        summary = open_feedback(settings).summary() if feedback_path(settings).exists() else \
+        summary: dict[str, Any] = open_feedback(settings).summary() if feedback_path(settings).exists() else \
             {"votes": 0, "up": 0, "down": 0, "answers": 0, "by_answer": []}
     except PlansError as exc:
         _fail(exc)
