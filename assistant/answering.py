@@ -33,7 +33,7 @@ from assistant.compose import (
 from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.kinds.base import Context
 from assistant.models import Answer
-from assistant.names import NameTable
+from assistant.names import NameTable, title_names
 from assistant.policy import (
     ACTION_RECORD_BONUS,
     ANSWER_BUDGET,
@@ -112,7 +112,10 @@ class Answerer:
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
-        terms = [t for t in query_terms(question) if t not in plan_words] or query_terms(question)
+        # a plan's names in any form ("the western balkans plan": its "Western Balkan") are not topic words
+        name_stems = {stem(w) for p in plans for n in {p.organisation.lower()} | title_names(p) for w in n.split()}
+        terms = [t for t in query_terms(question) if t not in plan_words and stem(t) not in name_stems] \
+            or query_terms(question)
         aliases, extra = self.ctx.acronyms.aliases(question)
         # a word the plans never use cannot match: search for its synonyms instead
         syn = [f"{w}*" for t in terms if self.ctx.lexicon.df.get(stem(t), 0) == 0

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from indexer.models import Plan
+
 _WORDS = re.compile(r"[\w-]+(?: [\w-]+)*")
 _WORD = re.compile(r"[\w-]+")
 
@@ -48,3 +50,17 @@ class NameTable:
                     found.add(piece)
         found.update(name for name, pattern in self.odd if pattern.search(text))
         return found
+
+
+def title_names(plan: Plan) -> set[str]:
+    """Two-word capitalised names from the title ('western balkan', 'black sea')."""
+    generic = {"plan", "action", "of", "the", "on", "in", "combating", "crime", "cooperation", "working",
+               "group", "organized", "forms", "member", "states", "integrative", "for", "among"}
+    words = re.findall(r"[A-Za-z]+", plan.title)
+    out = set()
+    for a, b in zip(words, words[1:]):
+        if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
+            out.add(f"{a} {b}".lower())
+            if not b.endswith("s"):  # the adjective names the region too: the "Western Balkans"
+                out.add(f"{a} {b}s".lower())
+    return out

@@ -33,7 +33,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
-from assistant.names import NameTable
+from assistant.names import NameTable, title_names
 from assistant.policy import INTENT_CLOSE, check_question
 from assistant.retrieve import HybridRetriever
 from assistant.route import Route, read_question, without_instructions
@@ -200,7 +200,7 @@ class PlanNames:
         self.plans = plans
         self.by_name: dict[str, set[int]] = {}
         for i, p in enumerate(plans):
-            for a in {p.organisation.lower()} | _title_aliases(p):
+            for a in {p.organisation.lower()} | title_names(p):
                 if a:
                     self.by_name.setdefault(a, set()).add(i)
         self.table = NameTable(self.by_name)
@@ -235,19 +235,6 @@ WHOLE_PLAN = ("players", "adoption")
 _NOT_NAMES = frozenset("the this that which what whole each every any other new old action work main same your "
                        "their its our".split())
 
-
-def _title_aliases(plan: Plan) -> set[str]:
-    """Two-word capitalised names from the title ('western balkan', 'black sea')."""
-    generic = {"plan", "action", "of", "the", "on", "in", "combating", "crime", "cooperation", "working",
-               "group", "organized", "forms", "member", "states", "integrative", "for", "among"}
-    words = re.findall(r"[A-Za-z]+", plan.title)
-    out = set()
-    for a, b in zip(words, words[1:]):
-        if a[0].isupper() and b[0].isupper() and a.lower() not in generic and b.lower() not in generic:
-            out.add(f"{a} {b}".lower())
-            if not b.endswith("s"):  # the adjective names the region too: the "Western Balkans"
-                out.add(f"{a} {b}s".lower())
-    return out
 
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import re
 
-from assistant.service import PlanNames, _title_aliases
+from assistant.names import title_names
+from assistant.service import PlanNames
 from indexer.embed import FakeEmbedder
 from indexer.pipeline import open_records, run_index
 from tests.conftest import GOLD
@@ -15,7 +16,7 @@ from tests.conftest import GOLD
 def _by_regex(plans, q: str):
     return [p for p in plans
             if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", q)
-                   for a in {p.organisation.lower()} | _title_aliases(p) if a)]
+                   for a in {p.organisation.lower()} | title_names(p) if a)]
 
 
 def test_the_table_agrees_with_a_regex_per_name(fake_settings):
