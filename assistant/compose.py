@@ -157,8 +157,14 @@ def lead_sentence(a: Action, focus: Route | None, ref: str) -> str:
     facts = action_facts(a, focus)
     fact = facts[0] if facts else "listed without details"
     subject = a.number or "This action"
-    text = f"{subject}'s {fact.replace(':', ' is', 1)}" if fact.startswith(("timeline:", "status:", "funding:")) \
-        else f"{subject} is {fact}"
+    if fact.startswith(("timeline:", "status:", "funding:")):
+        text = f"{subject}'s {fact.replace(':', ' is', 1)}"
+    elif fact.startswith("it "):  # "it is still seeking funding": the action is the subject
+        text = f"{subject} {fact[3:]}"
+    elif fact.startswith(("its ", "funding is")):  # "its funding is being negotiated", "funding is available"
+        text = f"{subject}'s {fact.removeprefix('its ')}"
+    else:
+        text = f"{subject} is {fact}"
     return f"{fold(text).rstrip('.')} {ref}."
 
 

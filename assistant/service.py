@@ -134,7 +134,10 @@ class Assistant:
                   as_of=as_of, reading=reading, follow_up=follow_up, said=question,
                   previous=last.section_ids if follow_up and last is not None else ())
         answer = None
-        for name in (Route.FOLLOW_UP, kind, runner_up(intent, self.intents, kind)):
+        # "when does the BSEC 2021 plan end?": a date of the plan itself (its period), not of an action
+        whole = Route.OVERVIEW if kind == Route.DEADLINE and plans and not reading.window and \
+            _PLAN_PERIOD.search(question) else ""
+        for name in (Route.FOLLOW_UP, whole, kind, runner_up(intent, self.intents, kind)):
             # the previous answer's subject, then the kind the meaning names, then a close second guess
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
@@ -232,6 +235,9 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,}[a-z]?\b")
 _ALL_PLANS = re.compile(r"\b(?:the|these|those|all|all the|each of the|both|the different|the various|your) plans\b|"
                         r"\b(?:each|every) plan\b", re.I)
 WHOLE_PLAN = ("players", "adoption")
+# the plan itself as the subject of a date ("when does the BSEC 2021 plan end?", "how long does the plan run")
+_PLAN_PERIOD = re.compile(r"\b(?:plan|action plan|plan of action)\s+(?:end|start|begin|expire|run|last|(?:is )?valid)"
+                          r"\w*\b", re.I)
 _NOT_NAMES = frozenset("the this that which what whole each every any other new old action work main same your "
                        "their its our".split())
 

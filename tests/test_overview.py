@@ -224,3 +224,10 @@ def test_an_overview_says_what_the_organisation_is_when_the_plan_does(assistant)
     answer = assistant.ask("newbie here: what is the BSEC 2021 plan?", as_of=date(2018, 5, 1))
     assert "About BSEC: “The Organization of the Black Sea Economic Cooperation (BSEC) is a regional economic" \
            in answer.answer
+
+
+def test_when_a_plan_ends_is_its_period(assistant) -> None:
+    from datetime import date
+
+    answer = assistant.ask("when does the BSEC 2021 plan end?", as_of=date(2018, 5, 1))
+    assert answer.answer.startswith("The BSEC 2021 plan") and "covers 2021" in answer.answer.splitlines()[0]

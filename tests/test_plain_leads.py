@@ -52,3 +52,25 @@ def test_word_families_the_stemmer_keeps_apart() -> None:
     partial = lex.coverage(["extremism"], "countering extremist activities")
     assert 0.5 < partial < 1.0  # most, not all, of the word's weight
     assert lex.coverage(["extremism"], "extremism propaganda") == 1.0
+
+
+def action(funding: str, status: str):
+    from indexer.models import Action
+
+    return Action(id="a", plan="p", number="1.2", need="", title="Training", text="", drivers=("SELEC",),
+                  status="ongoing", timeline="", start=None, end=None, precision=None, recurrence=None,
+                  funding=funding, funding_status=status, amounts=(), section_id="s", file="p.txt",
+                  line_start=1, line_end=1)
+
+
+def test_the_funding_lead_is_one_plain_sentence_for_every_status() -> None:
+    from assistant.compose import lead_sentence
+    from assistant.route import Route
+
+    assert lead_sentence(action("Seeking funding; Project SIRAS", "seeking"), Route.FUNDING, "[1]") == \
+        "1.2 is still seeking funding (Seeking funding; Project SIRAS) [1]."
+    assert lead_sentence(action("being negotiated", "negotiating"), Route.FUNDING, "[1]") == \
+        "1.2's funding is being negotiated [1]."
+    assert lead_sentence(action("available", "available"), Route.FUNDING, "[1]") == "1.2's funding is available [1]."
+    assert lead_sentence(action("IPA II 2017", "available"), Route.FUNDING, "[1]") == \
+        "1.2 is funded by IPA II 2017 [1]."
