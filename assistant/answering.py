@@ -67,7 +67,8 @@ _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|
                     r"\? .+\?", re.I)
 _PARTS = re.compile(r",? and (?=(?:who|when|what|which|how|where|at|in|out|is|are)\b)|\?\s+", re.I)
 _TYPE_NAME = {"date_day": "the date", "date": "the date", "amount": "the amount", "count": "the number",
-              "country": "which country", "person": "the person's name", "place": "the place",
+              "country": "which country", "person": "the person's name", "contact": "the contact details",
+              "place": "the place",
               "findings": "the findings"}
 
 

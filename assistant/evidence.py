@@ -42,8 +42,11 @@ AMOUNT = re.compile(r"(?:EUR|€|USD|US\$|\$|GBP|£)\s?\d[\d\s.,]*|\d[\d\s.,]*\s
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
                 "thirty forty fifty hundred").split()
 # a named person: a title or honorific before a capitalised name ("Mr. Ivan Petrov", "H.E. Ambassador X")
-PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Ambassador|Minister|Judge|General|Colonel)\.?\s+"
+PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Ambassador|Judge)\.?\s+"
                     r"(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
+# contact details as written: a phone number, an e-mail address, a web address
+CONTACT = re.compile(r"\+\d[\d ()-]{6,}\d|\b(?:tel|phone|fax)\.?:?\s*\(?\d[\d ()/-]{5,}\d|[\w.+-]+@[\w-]+\.[\w.]+|"
+                     r"https?://\S+|\bwww\.\S+", re.I)
 FINDINGS = re.compile(r"\b(found|findings?|concluded|conclusions?|showed|shows|revealed|recommend\w*)\b",
                       re.I)
 COUNTRIES = {c.lower() for c in (
@@ -108,9 +111,9 @@ class Lexicon:
         """The most of ``term``'s weight :meth:`coverage` can give a text lacking its stem."""
         if aliases.get(term):
             return ALIAS_CREDIT
-        if SYNONYMS.get(term):
-            return SYNONYM_CREDIT
-        return CONTEXT_CREDIT if context else 0.0
+        credits = [SYNONYM_CREDIT if SYNONYMS.get(term) else 0.0, CONTEXT_CREDIT if context else 0.0,
+                   FAMILY_CREDIT if len(stem(term)) >= FAMILY_PREFIX else 0.0]  # a word of its family
+        return max(credits)
 
     def coverage(self, terms: list[str], text: str, context: str = "",
                  aliases: dict[str, tuple[str, ...]] | None = None) -> float:
@@ -160,6 +163,8 @@ def has_answer_type(kind: str | None, text: str, count_noun: str = "") -> bool:
         return bool(FINDINGS.search(text))
     if kind == "person":
         return bool(PERSON.search(text))
+    if kind == "contact":
+        return bool(CONTACT.search(text))
     if kind == "country":
         low = text.lower()
         return any(re.search(rf"\b{re.escape(c)}\b", low) for c in COUNTRIES)

@@ -61,8 +61,11 @@ _COUNTRY = re.compile(r"\bwhich (?:member )?(country|countries|state|states|nati
 # head of …" (plans name bodies and posts; a person's name is a fact they rarely hold)
 _PERSON = re.compile(r"\b(?:name of the (?:person|official|officer|individual|chair\w*|head|director|president|"
                      r"secretary[- ]general|minister)|which (?:person|individual|official)|who (?:is|was) (?:the )?"
-                     r"(?:current|present|new) (?:chair\w*|head|director|president|secretary[- ]general|minister|"
-                     r"coordinator|contact)|who (?:currently|personally) \w+)\b", re.I)
+                     r"(?:current|present|new) (?:\w+ ){0,2}(?:chair\w*|head|director|president|secretary[- ]general|"
+                     r"minister|coordinator|contact)|who (?:currently|personally) \w+)\b", re.I)
+# a question after contact details: a number to call, an e-mail or web address
+_CONTACT = re.compile(r"\b(?:phone|telephone|fax|e-?mail|website|web ?site|web page|url|homepage|postal address|"
+                      r"contact details)\b", re.I)
 _PLACE = re.compile(r"\b(which|what) (city|place|town|venue|location)\b|\bwhere\b", re.I)
 _COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+){0,3})", re.I)
 # the counted noun ends where the verb or a preposition starts ("member states | does BSEC have")
@@ -102,7 +105,7 @@ def without_instructions(question: str) -> str:
 @dataclass(frozen=True)
 class Reading:
     route: Route
-    answer_type: str | None  # date_day | date | amount | count | person | country | place | findings | None
+    answer_type: str | None  # date_day | date | amount | count | person | contact | country | place | findings | None
     window: tuple[date, date] | None  # the time window the question means, if any
     window_text: str  # how the question said it ("next month", "in the next 60 days")
     count_noun: str  # for "how many X": X
@@ -194,6 +197,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type, count_noun = "count", _COUNT_END.split(m.group(1))[0].strip()
     elif _PERSON.search(q):
         answer_type = "person"
+    elif _CONTACT.search(q):
+        answer_type = "contact"
     elif _COUNTRY.search(q):
         answer_type = "country"
     elif _PLACE.search(q) and re.search(r"\b(city|held|take place|located|venue)\b", q, re.I):

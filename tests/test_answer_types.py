@@ -79,3 +79,15 @@ def test_a_proper_name_the_plans_use_keeps_a_short_question_on_topic(assistant) 
     assert answer.answer.startswith("4.1 is funded by IPA II 2017")
     off = assistant.ask("What is the capital of Australia?", as_of=DAY)
     assert off.refused
+
+
+def test_contact_details_are_an_answer_type() -> None:
+    assert read_question("What is the phone number of the PCC SEE Secretariat?", as_of=DAY).answer_type == "contact"
+    assert has_answer_type("contact", "updated versions on the IISG website (http://wbcsci.wb-iisg.com/)")
+    assert has_answer_type("contact", "Tel: +381 11 123 4567")
+    assert not has_answer_type("contact", "The Secretariat convened a meeting on 9-10 November 2017.")
+
+
+def test_a_general_assembly_is_not_a_person() -> None:
+    assert not has_answer_type("person", "the resolution of the UN General Assembly № 74/247")
+    assert read_question("Who is the current BSEC Secretary General?", as_of=DAY).answer_type == "person"
