@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from tests.conftest import GOLD
 
 GOLD2 = GOLD.with_name("dev2.jsonl")
-# measured 2026-11-30 (README): dev 90%, dev2 74%, the 187 items together 80%
-OVERALL_FLOOR = 0.73
-DEV_FLOOR = 0.84
-DEV2_FLOOR = 0.66
-REFUSED_FLOOR = 0.70  # share of the 19 unanswerable items refused (measured 0.79)
+# measured 2026-11-30 (README): dev 92%, dev2 82%, the 187 items together 85%
+OVERALL_FLOOR = 0.79
+DEV_FLOOR = 0.87
+DEV2_FLOOR = 0.75
+REFUSED_FLOOR = 0.78  # share of the 19 unanswerable items refused (measured 0.84)
 
 
 def _run(real_index, assistant, gold):
