@@ -43,6 +43,8 @@ class Section:
     line_start: int
     line_end: int
     ordinal: int
+    page_start: int | None = None  # PDF (and Word page breaks): the pages the passage lies on
+    page_end: int | None = None
 
     def embed_text(self, plan_name: str) -> str:
         """Text given to the embedder and to BM25: the plan's (short) title and the heading path
