@@ -34,13 +34,11 @@ def signature(action: dict) -> tuple:
 def records(path: Path, corpus: Path) -> list[dict]:
     """The action records of one file, read and parsed as ``plans index`` does."""
     from indexer.load import read_document
-    from indexer.parse import parse_document
-    from indexer.pipeline import document_actions, plan_id_for
+    from indexer.pipeline import document_actions, parse_file, plan_id_for
 
     doc = read_document(path, corpus)
     pid = plan_id_for(doc.rel)
-    parsed = parse_document(doc.text, plan_id=pid, file=doc.rel, sha256=doc.sha256,
-                            cell_tables=doc.tables, page_starts=doc.page_starts)
+    parsed = parse_file(doc)
     return [a.to_json() for a in document_actions(parsed, pid, doc.rel)]
 
 

@@ -61,6 +61,7 @@ class Rendered:
     text: str
     tables: tuple[TableSpan, ...] = ()
     page_starts: tuple[int, ...] = ()  # char offset where page 1, 2, ... starts
+    item_lines: frozenset[int] = frozenset()  # lines that are list items (never read as headings)
     blocks: tuple[Block, ...] = field(default=(), repr=False)
 
     @property
@@ -88,6 +89,7 @@ def render(blocks: list[Block] | tuple[Block, ...]) -> Rendered:
     line_no = 1
     tables: list[TableSpan] = []
     page_starts: list[int] = []
+    items: set[int] = set()
     prev = ""
 
     def emit(line: str) -> tuple[int, int, int]:
@@ -111,7 +113,7 @@ def render(blocks: list[Block] | tuple[Block, ...]) -> Rendered:
         elif b.kind == "list_item":
             mark = f"{b.number}." if b.number and b.number.isdigit() else (
                 f"{b.number})" if b.number else "-")
-            emit("  " * (max(b.level, 1) - 1) + f"{mark} {one_line(b.text)}")
+            items.add(emit("  " * (max(b.level, 1) - 1) + f"{mark} {one_line(b.text)}")[0])
         elif b.kind == "paragraph":
             emit(one_line(b.text))
         elif b.kind == "table":
@@ -136,4 +138,4 @@ def render(blocks: list[Block] | tuple[Block, ...]) -> Rendered:
             tables.append(TableSpan(b.header if head else (), tuple(kept), tuple(spans), head, b.page,
                                     tuple(cont)))
         prev = b.kind
-    return Rendered("".join(out), tuple(tables), tuple(page_starts), tuple(blocks))
+    return Rendered("".join(out), tuple(tables), tuple(page_starts), frozenset(items), tuple(blocks))

@@ -35,6 +35,7 @@ class Document:
     pages: int = 0  # 0 when the format has no pages
     page_starts: tuple[int, ...] = ()  # offset in ``text`` where each page starts
     tables: tuple[TableSpan, ...] = ()  # tables read as cells (PDF, Word, HTML)
+    item_lines: frozenset[int] = frozenset()  # lines the loader knows are list items
     warnings: tuple[str, ...] = field(default=())
 
     def page_at(self, offset: int) -> int | None:
@@ -129,7 +130,7 @@ def _read_formatted(path: Path, rel: str, data: bytes) -> Document:
         raise DocumentError(f"{rel}: cannot be read ({type(exc).__name__}: {str(exc)[:80]})") from exc
     return Document(path=path, rel=rel, text=rendered.text, sha256=file_hash(data), encoding=encoding,
                     format=info.format, pages=info.pages, page_starts=rendered.page_starts,
-                    tables=rendered.tables, warnings=tuple(info.warnings))
+                    tables=rendered.tables, item_lines=rendered.item_lines, warnings=tuple(info.warnings))
 
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:

@@ -22,6 +22,7 @@ from indexer.action_tables import cell_markup, is_wbcsci_layout, read_rows, tabl
 from indexer.blocks import TableSpan
 from indexer.columns import map_header
 from indexer.lines import (  # noqa: F401 - re-exported: the line kinds are part of the parser's face
+    ACTION_LABEL,
     ATTR,
     BULLET,
     LETTERED,
@@ -134,11 +135,13 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def parse_document(text: str, *, plan_id: str, file: str, sha256: str,
-                   cell_tables: tuple[TableSpan, ...] = (), page_starts: tuple[int, ...] = ()) -> ParsedDocument:
+                   cell_tables: tuple[TableSpan, ...] = (), page_starts: tuple[int, ...] = (),
+                   item_lines: frozenset[int] = frozenset()) -> ParsedDocument:
     """Cut one plan into sections; tables go to ``indexer.tables`` one row per section.
 
     ``cell_tables`` are the tables a loader read as cells (PDF, Word, HTML), with the lines their
-    rows occupy in ``text``; ``page_starts`` the offsets where pages start (sections get pages)."""
+    rows occupy in ``text``; ``page_starts`` the offsets where pages start (sections get pages);
+    ``item_lines`` the lines a loader knows are list items (a short numbered one is no heading)."""
     lines = split_lines(text)
     plan = plan_metadata(text, plan_id=plan_id, file=file, sha256=sha256)
     b = _Builder(plan_id, file, text)
@@ -193,6 +196,9 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str,
             continue
         following_blank = i + 1 >= n or lines[i + 1].blank
         head = heading_of(line.text, next_nonblank(i), following_blank)
+        if head and line.no in item_lines and not any(
+                p.match(line.text) for p in (LETTERED, ROMAN, PAREN_NUM, PAREN_LETTER)):
+            head = None  # a short numbered list item is an item, not a heading; a lettered direction stays one
         if head:
             level, title = head
             b.push(level, title)
@@ -203,6 +209,7 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str,
             if (k < n and not _is_table_line(lines[k]) and heading_of(lines[k].text, next_nonblank(k),
                 k + 1 >= n or lines[k + 1].blank) is None and len(strip_markup(lines[k].text)) < 320
                     and not NUMBERED.match(lines[k].text) and not BULLET.match(lines[k].text)
+                    and not ACTION_LABEL.match(lines[k].text)
                     and (k + 1 >= n or lines[k + 1].blank)):
                 b.add([line, lines[k]], "paragraph")
                 i = k + 1
@@ -219,7 +226,7 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str,
             continue
         j = _unit_end(lines, i)
         unit = lines[i:j]
-        is_item = bool(NUMBERED.match(line.text) or LETTERED.match(line.text))
+        is_item = bool(NUMBERED.match(line.text) or LETTERED.match(line.text) or ACTION_LABEL.match(line.text))
         if not BULLET.match(line.text) or is_item:
             # a lead-in ending with ':' joins the bullet list that follows it
             if strip_markup(unit[-1].text).endswith(":") and j < n:

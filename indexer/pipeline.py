@@ -280,8 +280,7 @@ def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], l
                                                                    FileReport]:
     """Parse one file and write its records; returns its passages, its units to embed and its report."""
     plan_id = plan_id_for(doc.rel)
-    parsed = parse_document(doc.text, plan_id=plan_id, file=doc.rel, sha256=doc.sha256,
-                            cell_tables=doc.tables, page_starts=doc.page_starts)
+    parsed = parse_file(doc)
     if not parsed.sections:
         raise PlansError("no text sections could be found in it")
     actions = document_actions(parsed, plan_id, doc.rel)
@@ -293,6 +292,12 @@ def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], l
     report = FileReport(doc.rel, doc.format, doc.pages, len(parsed.sections), len(actions),
                         parsed.tables_found, (*doc.warnings, *parsed.warnings))
     return out, units_to_embed(list(parsed.sections)), report
+
+
+def parse_file(doc: Document) -> ParsedDocument:
+    """Parse one read file, with what its loader knew: tables as cells, pages, list items."""
+    return parse_document(doc.text, plan_id=plan_id_for(doc.rel), file=doc.rel, sha256=doc.sha256,
+                          cell_tables=doc.tables, page_starts=doc.page_starts, item_lines=doc.item_lines)
 
 
 def document_actions(parsed: ParsedDocument, plan_id: str, file: str) -> list[Action]:

@@ -116,7 +116,9 @@ def _print_answer(answer: object) -> None:
         typer.echo("\nSources:")
         for c in answer.citations:
             quote = c.quote if len(c.quote) <= 240 else c.quote[:240].rsplit(" ", 1)[0] + " …"
-            typer.echo(f"[{c.n}] {c.plan} › {c.section} ({c.file}, lines {c.line_start}-{c.line_end})")
+            page = (f"p. {c.page_start}, " if c.page_start == c.page_end else f"pp. {c.page_start}-{c.page_end}, "
+                    ) if c.page_start else ""
+            typer.echo(f"[{c.n}] {c.plan} › {c.section} ({c.file}, {page}lines {c.line_start}-{c.line_end})")
             typer.echo(f"    “{quote}”")
 
 
