@@ -45,6 +45,12 @@ def index(force: bool = typer.Option(False, help="Re-embed every file even if un
         summary = run_index(get_settings(), force=force, progress=False if quiet else None)
     except PlansError as exc:
         _fail(exc)
+    for r in summary.reports:  # per file parsed: format, pages, sections, actions, tables, warnings
+        typer.echo(r.line())
+        for t in r.tables:
+            typer.echo(f"    table: {t}")
+        for w in r.warnings:
+            typer.secho(f"    warning: {w}", fg=typer.colors.YELLOW)
     for p in summary.skipped:
         typer.secho(f"skipped {p.file}: {p.reason}", err=True, fg=typer.colors.YELLOW)
     typer.echo(f"indexed: {summary.line()}")
