@@ -19,10 +19,13 @@ class Plan:
     period: str  # as written, e.g. "2018-2020", "July 2011 - June 2013"
     file: str  # path relative to the corpus dir
     sha256: str
+    short: str = ""  # a short name set in corpus/plans.toml; empty: built from organisation and period
 
     @property
     def short_name(self) -> str:
         """How people name the plan: 'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO'."""
+        if self.short:
+            return self.short
         years = re.findall(r"(?:19|20)\d\d", self.period)
         span = "-".join(dict.fromkeys(years)) if years else ""
         return f"{self.organisation} {span}".strip()

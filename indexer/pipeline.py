@@ -19,7 +19,7 @@ import re
 import shutil
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,9 @@ from indexer.load import Document, Problem, load_corpus
 from indexer.models import Action
 from indexer.parse import ParsedDocument, parse_document
 from indexer.plan_meta import glossary_pairs
+from indexer.plan_overrides import FILE_NAME as OVERRIDES_FILE
+from indexer.plan_overrides import apply as apply_overrides
+from indexer.plan_overrides import entry_hash, read_overrides
 from indexer.store import RecordStore
 from indexer.tables import row_actions
 from indexer.units import units_to_embed
@@ -87,7 +90,7 @@ def plan_id_for(rel: str) -> str:
 
 PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
                   "vectors", "store", "units", "blocks", "columns", "action_tables", "load", "formats/__init__",
-                  "formats/pdf", "formats/word", "formats/html")
+                  "formats/pdf", "formats/word", "formats/html", "plan_overrides")
 PARSER_DATA = ("data/columns.yaml",)
 UNIT_BATCH = 64  # unit texts per embedder call (sorted by length, so a batch pads little)
 
@@ -161,6 +164,9 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     data = Path(settings.data_dir)
     data.mkdir(parents=True, exist_ok=True)
     docs, problems = load_corpus(Path(settings.corpus_dir))
+    overrides, toml_problems = read_overrides(Path(settings.corpus_dir))
+    problems += [Problem(OVERRIDES_FILE, why) for why in toml_problems]
+    docs = [replace(d, sha256=entry_hash(d.sha256, overrides.get(d.rel))) for d in docs]
     docs, dupes = _drop_duplicates(docs)
     problems += dupes
     emb = embedder or make_embedder(settings)
@@ -211,7 +217,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
             summary.unchanged.append(doc.rel)
             continue
         try:
-            passages, doc_units, report = _index_document(doc, store)
+            passages, doc_units, report = _index_document(doc, store, overrides.get(doc.rel))
             summary.reports.append(report)
             to_embed += passages
             units += doc_units
@@ -276,11 +282,14 @@ def _embed_units(store: RecordStore, emb: Embeddings, units: list[tuple[str, int
     return len(units)
 
 
-def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]],
-                                                                   FileReport]:
-    """Parse one file and write its records; returns its passages, its units to embed and its report."""
+def _index_document(doc: Document, store: RecordStore, entry: dict[str, str] | None = None
+                    ) -> tuple[list[Passage], list[tuple[str, int, str, str]], FileReport]:
+    """Parse one file and write its records (its plans.toml ``entry`` applied); returns its
+    passages, its units to embed and its report."""
     plan_id = plan_id_for(doc.rel)
     parsed = parse_file(doc)
+    if entry:
+        parsed = replace(parsed, plan=apply_overrides(parsed.plan, entry))
     if not parsed.sections:
         raise PlansError("no text sections could be found in it")
     actions = document_actions(parsed, plan_id, doc.rel)

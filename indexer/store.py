@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT,
     year_min INT, year_max INT);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
-    period TEXT, file TEXT, sha256 TEXT);
+    period TEXT, file TEXT, sha256 TEXT, short TEXT);
 CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
     heading_path TEXT, text TEXT, kind TEXT, char_start INT, char_end INT, line_start INT,
     line_end INT, ordinal INT, embed_text TEXT, page_start INT, page_end INT);
@@ -105,9 +105,9 @@ class RecordStore:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
                             (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":")),
                              min(years, default=None), max(years, default=None)))
-            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?)",
+            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?,?)",
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
-                             plan.sha256))
+                             plan.sha256, plan.short))
             rows = []
             for s in sections:
                 embed = s.embed_text(plan.short_name)

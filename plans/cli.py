@@ -36,7 +36,9 @@ def parse_date(value: str | None, name: str = "--as-of") -> date | None:
 
 @app.command()
 def index(force: bool = typer.Option(False, help="Re-embed every file even if unchanged."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+          watch: bool = typer.Option(False, "--watch", help="Then re-index whenever a file in the corpus "
+                                     "folder changes (Ctrl-C stops).")) -> None:
     """Parse the corpus, embed its sections into Chroma and write the action records."""
     from indexer.pipeline import run_index
     from plans.settings import get_settings
@@ -45,6 +47,22 @@ def index(force: bool = typer.Option(False, help="Re-embed every file even if un
         summary = run_index(get_settings(), force=force, progress=False if quiet else None)
     except PlansError as exc:
         _fail(exc)
+    if watch:
+        from indexer.watch import watch_index
+
+        _print_index(summary)
+        typer.echo(f"watching {get_settings().corpus_dir} (Ctrl-C stops)")
+        try:
+            watch_index(get_settings(), on_summary=_print_index, progress=False if quiet else None)
+        except KeyboardInterrupt:
+            pass
+        return
+    _print_index(summary)
+    if summary.skipped:
+        raise typer.Exit(1)
+
+
+def _print_index(summary: object) -> None:
     for r in summary.reports:  # per file parsed: format, pages, sections, actions, tables, warnings
         typer.echo(r.line())
         for t in r.tables:
@@ -54,8 +72,6 @@ def index(force: bool = typer.Option(False, help="Re-embed every file even if un
     for p in summary.skipped:
         typer.secho(f"skipped {p.file}: {p.reason}", err=True, fg=typer.colors.YELLOW)
     typer.echo(f"indexed: {summary.line()}")
-    if summary.skipped:
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -208,10 +224,18 @@ def status() -> None:
         _fail(exc)
     typer.echo(f"index {current_generation(settings)} in {settings.data_dir} "
                f"(vector store: {settings.chroma_url or 'embedded'})")
+    from pathlib import Path
+
+    from indexer.plan_overrides import read_overrides
+
+    overrides, _ = read_overrides(Path(settings.corpus_dir))
     for p in store.plans():
         n_sec = len(store.sections(plan_id=p.id))
         n_act = len(store.actions(plan=p.id))
         typer.echo(f"  {p.id}: {n_sec} sections, {n_act} actions — {p.title}")
+        set_by = f" (set in plans.toml: {', '.join(overrides[p.file])})" if p.file in overrides else ""
+        typer.echo(f"      {p.file}: short name {p.short_name!r}, organisation {p.organisation or '-'}, "
+                   f"period {p.period or '-'}{set_by}")
 
 
 @app.command()
