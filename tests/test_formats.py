@@ -214,3 +214,14 @@ def test_pdf_citations_carry_the_page(tmp_path) -> None:
     ans = Assistant(settings, embedder=FakeEmbedder()).ask("Who is responsible for the BSEC Action Plan approval?")
     assert ans.citations and all(c.file.endswith(".pdf") and c.page_start >= 1 for c in ans.citations)
     assert ans.to_json()["citations"][0]["page_start"] >= 1
+
+
+def test_slack_and_cli_sources_name_the_pdf_page() -> None:
+    from assistant.models import Citation
+    from bots.slack_render import Links, citation_line
+
+    pdf = Citation(n=1, plan="P", section="A", quote="q", file="p.pdf", line_start=5, line_end=5, section_id="p:1",
+                   page_start=3, page_end=4)
+    txt = Citation(n=2, plan="P", section="A", quote="q", file="p.txt", line_start=5, line_end=6, section_id="p:2")
+    assert "(pp. 3–4, line 5)" in citation_line(pdf, Links())
+    assert "(lines 5–6)" in citation_line(txt, Links()) and "p." not in citation_line(txt, Links()).split("(")[1]

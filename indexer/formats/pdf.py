@@ -106,8 +106,9 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return norm[0] == norm[1] and any(norm[0])
 
 
-def read_pdf(path: Path, *, progress: bool | None = False) -> tuple[list[Block], FormatInfo]:
-    """Blocks of a PDF; DocumentError for an encrypted, corrupt or scanned (no text) file."""
+def read_pdf(path: Path, *, progress: bool | None = None) -> tuple[list[Block], FormatInfo]:
+    """Blocks of a PDF; DocumentError for an encrypted, corrupt or scanned (no text) file. A long
+    PDF (over 50 pages) shows a progress bar on a terminal unless ``progress`` is False."""
     import pdfplumber
 
     info = FormatInfo("pdf")
@@ -129,8 +130,8 @@ def read_pdf(path: Path, *, progress: bool | None = False) -> tuple[list[Block],
         info.pages = n
         from tqdm import tqdm
 
-        for page in tqdm(pdf.pages, desc=f"reading {path.name}", disable=None if progress else True,
-                         leave=False):
+        show = progress is True or (progress is None and n > 50)
+        for page in tqdm(pdf.pages, desc=f"reading {path.name}", disable=None if show else True, leave=False):
             words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
             chars += sum(len(w["text"]) for w in words)
             images += len(page.images)
