@@ -36,6 +36,7 @@ class Document:
     page_starts: tuple[int, ...] = ()  # offset in ``text`` where each page starts
     tables: tuple[TableSpan, ...] = ()  # tables read as cells (PDF, Word, HTML)
     item_lines: frozenset[int] = frozenset()  # lines the loader knows are list items
+    plan_fields: tuple[tuple[str, str], ...] = ()  # its corpus/plans.toml entry (indexer.plan_overrides)
     warnings: tuple[str, ...] = field(default=())
 
     def page_at(self, offset: int) -> int | None:

@@ -166,7 +166,8 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
     docs, problems = load_corpus(Path(settings.corpus_dir))
     overrides, toml_problems = read_overrides(Path(settings.corpus_dir))
     problems += [Problem(OVERRIDES_FILE, why) for why in toml_problems]
-    docs = [replace(d, sha256=entry_hash(d.sha256, overrides.get(d.rel))) for d in docs]
+    docs = [replace(d, sha256=entry_hash(d.sha256, overrides[d.rel]), plan_fields=tuple(overrides[d.rel].items()))
+            if d.rel in overrides else d for d in docs]
     docs, dupes = _drop_duplicates(docs)
     problems += dupes
     emb = embedder or make_embedder(settings)
@@ -217,7 +218,7 @@ def run_index(settings: Any, *, embedder: Embeddings | None = None, force: bool 
             summary.unchanged.append(doc.rel)
             continue
         try:
-            passages, doc_units, report = _index_document(doc, store, overrides.get(doc.rel))
+            passages, doc_units, report = _index_document(doc, store)
             summary.reports.append(report)
             to_embed += passages
             units += doc_units
@@ -282,14 +283,14 @@ def _embed_units(store: RecordStore, emb: Embeddings, units: list[tuple[str, int
     return len(units)
 
 
-def _index_document(doc: Document, store: RecordStore, entry: dict[str, str] | None = None
-                    ) -> tuple[list[Passage], list[tuple[str, int, str, str]], FileReport]:
-    """Parse one file and write its records (its plans.toml ``entry`` applied); returns its
-    passages, its units to embed and its report."""
+def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]],
+                                                                   FileReport]:
+    """Parse one file and write its records (its plans.toml entry applied); returns its passages,
+    its units to embed and its report."""
     plan_id = plan_id_for(doc.rel)
     parsed = parse_file(doc)
-    if entry:
-        parsed = replace(parsed, plan=apply_overrides(parsed.plan, entry))
+    if doc.plan_fields:
+        parsed = replace(parsed, plan=apply_overrides(parsed.plan, dict(doc.plan_fields)))
     if not parsed.sections:
         raise PlansError("no text sections could be found in it")
     actions = document_actions(parsed, plan_id, doc.rel)
