@@ -52,7 +52,7 @@ def run(fmt: str, work: Path) -> dict:
                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cli = [sys.executable, "-m", "plans.cli"]
     idx = subprocess.run([*cli, "index", "--quiet"], env=env, cwd=ROOT, capture_output=True, text=True)
-    result = {"index": (idx.stdout + idx.stderr).strip().splitlines()[-1:]}
+    result = {"index": [ln for ln in idx.stdout.splitlines() if not ln.startswith("Loading")]}
     for gold in GOLD:
         g = _gold_for(gold, fmt, work)
         out = work / f"{fmt}-{gold.stem}.json"
