@@ -22,6 +22,7 @@ from indexer.load import SUFFIXES
 from indexer.pipeline import IndexSummary, run_index
 from indexer.plan_overrides import FILE_NAME
 from plans.errors import PlansError
+from plans.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def relevant(path: str) -> bool:
         p.suffix.lower() in SUFFIXES or p.name == FILE_NAME)
 
 
-def watch_index(settings: Any, *, on_summary: Callable[[IndexSummary], None],
+def watch_index(settings: Settings, *, on_summary: Callable[[IndexSummary], None],
                 stop_event: threading.Event | None = None, progress: bool | None = False,
                 debounce_ms: int = 1600, embedder: Any = None) -> None:
     """Re-index after each batch of changes to plan files until ``stop_event`` is set (or Ctrl-C)."""
