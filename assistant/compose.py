@@ -66,7 +66,7 @@ class Citations:
         self.items.append(Citation(
             n=n, plan=plan.title, section=" › ".join(section.heading_path) or plan.title,
             quote=text, file=section.file, line_start=section.line_start, line_end=section.line_end,
-            section_id=section.id))
+            section_id=section.id, page_start=section.page_start, page_end=section.page_end))
         self._by_section[section.id] = n
         return f"[{n}]"
 

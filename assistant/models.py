@@ -18,6 +18,8 @@ class Citation:
     line_start: int
     line_end: int
     section_id: str
+    page_start: int | None = None  # the PDF pages of the passage (None for text files)
+    page_end: int | None = None
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def answer_events(answer: Any) -> Iterator[str]:
 def section_json(s: Any) -> dict:
     return {"id": s.id, "plan_id": s.plan_id, "heading_path": list(s.heading_path),
             "section": " › ".join(s.heading_path), "kind": s.kind, "text": s.text, "file": s.file,
-            "line_start": s.line_start, "line_end": s.line_end}
+            "line_start": s.line_start, "line_end": s.line_end, "page_start": s.page_start, "page_end": s.page_end}
 
 
 def ask_with(backend: Any, body: AskRequest) -> Any:

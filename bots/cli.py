@@ -20,6 +20,7 @@ from plans.errors import PlansError
 
 if TYPE_CHECKING:
     from assistant.models import Answer
+    from indexer.pipeline import IndexSummary
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Ask the plans of action on combating organised crime.")
@@ -32,7 +33,9 @@ def _fail(exc: PlansError) -> None:
 
 @app.command()
 def index(force: bool = typer.Option(False, help="Re-embed every file even if unchanged."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+          watch: bool = typer.Option(False, "--watch", help="Then re-index whenever a file in the corpus "
+                                     "folder changes (Ctrl-C stops).")) -> None:
     """Parse the corpus, embed its sections into Chroma and write the action records."""
     from indexer.pipeline import run_index
     from plans.settings import get_settings
@@ -41,11 +44,31 @@ def index(force: bool = typer.Option(False, help="Re-embed every file even if un
         summary = run_index(get_settings(), force=force, progress=False if quiet else None)
     except PlansError as exc:
         _fail(exc)
+    if watch:
+        from indexer.watch import watch_index
+
+        _print_index(summary)
+        typer.echo(f"watching {get_settings().corpus_dir} (Ctrl-C stops)")
+        try:
+            watch_index(get_settings(), on_summary=_print_index, progress=False if quiet else None)
+        except KeyboardInterrupt:
+            pass
+        return
+    _print_index(summary)
+    if summary.skipped:
+        raise typer.Exit(1)
+
+
+def _print_index(summary: IndexSummary) -> None:
+    for r in summary.reports:  # per file parsed: format, pages, sections, actions, tables, warnings
+        typer.echo(r.line())
+        for t in r.tables:
+            typer.echo(f"    table: {t}")
+        for w in r.warnings:
+            typer.secho(f"    warning: {w}", fg=typer.colors.YELLOW)
     for p in summary.skipped:
         typer.secho(f"skipped {p.file}: {p.reason}", err=True, fg=typer.colors.YELLOW)
     typer.echo(f"indexed: {summary.line()}")
-    if summary.skipped:
-        raise typer.Exit(1)
 
 
 @app.command()
@@ -114,7 +137,9 @@ def _print_answer(answer: Answer) -> None:
         typer.echo("\nSources:")
         for c in answer.citations:
             quote = c.quote if len(c.quote) <= 240 else c.quote[:240].rsplit(" ", 1)[0] + " …"
-            typer.echo(f"[{c.n}] {c.plan} › {c.section} ({c.file}, lines {c.line_start}-{c.line_end})")
+            page = (f"p. {c.page_start}, " if c.page_start == c.page_end else f"pp. {c.page_start}-{c.page_end}, "
+                    ) if c.page_start else ""
+            typer.echo(f"[{c.n}] {c.plan} › {c.section} ({c.file}, {page}lines {c.line_start}-{c.line_end})")
             typer.echo(f"    “{quote}”")
 
 
@@ -200,10 +225,18 @@ def status() -> None:
         _fail(exc)
     typer.echo(f"index {current_generation(settings)} in {settings.data_dir} "
                f"(vector store: {settings.chroma_url or 'embedded'})")
+    from pathlib import Path
+
+    from indexer.plan_overrides import read_overrides
+
+    overrides, _ = read_overrides(Path(settings.corpus_dir))
     for p in store.plans():
         n_sec = len(store.sections(plan_id=p.id))
         n_act = len(store.actions(plan=p.id))
         typer.echo(f"  {p.id}: {n_sec} sections, {n_act} actions — {p.title}")
+        set_by = f" (set in plans.toml: {', '.join(overrides[p.file])})" if p.file in overrides else ""
+        typer.echo(f"      {p.file}: short name {p.short_name!r}, organisation {p.organisation or '-'}, "
+                   f"period {p.period or '-'}{set_by}")
 
 
 @app.command()

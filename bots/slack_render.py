@@ -157,11 +157,18 @@ def compact_path(section: str, keep: int = 2) -> list[str]:
     return ["…", *short] if len(parts) > keep else short
 
 
+def page_label(c: Citation) -> str:
+    """'p. 3' or 'pp. 3–4' for a passage of a PDF."""
+    a, b = c.page_start, c.page_end or c.page_start
+    return f"p. {a}" if a == b else f"pp. {a}–{b}"
+
+
 def citation_line(c: Citation, links: Links) -> str:
     where = lit(" › ".join((links.plan(c.plan), *compact_path(c.section)))).replace("|", "/")
     url = links.passage(c.section_id)
     label = f"<{url}|{shorten(where, 200)}>" if url else shorten(where, 200)
     lines = f"line {c.line_start}" if c.line_start == c.line_end else f"lines {c.line_start}–{c.line_end}"
+    lines = f"{page_label(c)}, {lines}" if getattr(c, "page_start", None) else lines
     quote_text = lit(shorten(c.quote, QUOTE_CHARS))
     return f"[{c.n}] {label} ({lines}): “{quote_text}”"
 

@@ -16,11 +16,16 @@ import re
 
 from indexer.dates import parse_timeline
 from indexer.funding import funding_status, parse_amounts
+from indexer.lines import ACTION_LABEL
 from indexer.models import Action, Plan, Section
 
-ATTR_RE = re.compile(
-    r"\b(Responsible|Deadline|Starting|Timeline|Funding)\s*:\s*(.*?)(?=\s*[-–]?\s*\b(?:Responsible|"
-    r"Deadline|Starting|Timeline|Funding)\s*:|$)", re.I)
+# the names of an action's attribute lines ("Responsible:", "Lead agency:", "Timeframe:", "Budget:")
+ATTR_NAMES = (r"Responsible(?:\s+(?:body|bodies|agency|party|parties))?|Lead(?:\s+(?:agency|agencies|country|"
+              r"countries|institution|partner|body))?|Implementing\s+(?:body|bodies|agency|agencies|partners?)"
+              r"|Deadline|Starting|Timeline|Time\s*frame|Timetable|Due(?:\s+date)?|Target\s+date"
+              r"|Funding(?:\s+source)?|Source\s+of\s+funding|Budget|Resources")
+ATTR_RE = re.compile(rf"\b({ATTR_NAMES})\s*\*?:\*?\s*(.*?)(?=\s*[-–]?\s*\b(?:{ATTR_NAMES})\s*\*?:|$)", re.I)
+ATTR_TAIL = re.compile(rf"\s*[-–]?\s*\b({ATTR_NAMES}|Starting)\s*\*?:.*$", re.I | re.S)
 HEAD_NUM = re.compile(r"^\s*(?:(\d{1,2})\)|([a-k])\)|([A-H])\.|([IVX]{1,5})\.)\s")
 ITEM_NUM = re.compile(r"^\s*(?:[-•*]\s+)?(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+")
 SPLIT_DRIVERS = re.compile(r"\s*(?:;|,|\band\b|\bwith\b)\s*")
@@ -35,6 +40,20 @@ NUMBERED_HEAD = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 # A time phrase inside an item that has no Deadline line ("twice yearly seminars ... beginning 2009")
 INLINE_WHEN = re.compile(r"\btwice\s+(?:a\s+|per\s+)?year(?:ly)?\b|\b(?:once\s+a|each|every)\s+year\b"
                          r"|\bannually\b|\b(?:beginning|starting|from)\s+(?:in\s+)?(?:19|20)\d\d\b", re.I)
+
+
+def attr_key(name: str) -> str:
+    """The record field an attribute line fills: responsible, deadline, starting, timeline, funding."""
+    k = re.sub(r"\s+", " ", name.lower())
+    if k.startswith(("responsible", "lead", "implementing")):
+        return "responsible"
+    if k.startswith(("deadline", "due", "target")):
+        return "deadline"
+    if k.startswith(("time", "timetable")):
+        return "timeline"
+    if k.startswith(("funding", "source", "budget", "resources")):
+        return "funding"
+    return k
 
 
 def _head_numbers(path: tuple[str, ...]) -> list[str]:
@@ -83,11 +102,13 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
     actions: list[Action] = []
     seen: dict[str, int] = {}
     headed = 0  # numbered headings with a prose body seen so far in this plan
+    labelled: dict[tuple[str, ...], int] = {}  # "Action Line:" items seen per heading
     for s in sections:
         if s.kind == "table_row":
             continue
-        attrs = {k.lower(): v.strip(" .;*") for k, v in ATTR_RE.findall(s.text)}
+        attrs = {attr_key(k): v.strip(" .;*") for k, v in ATTR_RE.findall(s.text)}
         m = ITEM_NUM.match(s.text)
+        lab = ACTION_LABEL.match(s.text) if s.kind == "item" and not m else None
         h = NUMBERED_HEAD.match(s.text)
         heading = s.heading_path[-1] if s.heading_path else ""
         if s.kind == "paragraph" and h and heading and s.text[h.end():].startswith(heading):
@@ -96,6 +117,11 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
             headed += 1
             number, title = str(headed), heading
             body = s.text[h.end() + len(heading):].strip() or heading
+        elif lab:  # "Action Line 2.1: ...", "Activity: ..." (numbered in order under its heading)
+            labelled[s.heading_path] = labelled.get(s.heading_path, 0) + 1
+            body = lab.group(2)
+            number = ".".join(_head_numbers(s.heading_path) + [lab.group(1) or str(labelled[s.heading_path])])
+            title = _title(body)
         elif s.kind == "item" and m:
             body = s.text[m.end():]
             number = ".".join(_head_numbers(s.heading_path) + [m.group(1)])
@@ -135,8 +161,7 @@ def prose_actions(plan: Plan, sections: list[Section] | tuple[Section, ...]) -> 
                 notes.append(why)
         actions.append(Action(
             id=aid, plan=plan.id, number=number, need=need, title=title,
-            text=re.sub(r"\s*[-–]?\s*\b(Responsible|Deadline|Starting)\s*:.*$", "", body,
-                        flags=re.I | re.S).strip() or title,
+            text=ATTR_TAIL.sub("", body).strip() or title,
             drivers=drivers,
             status=tl.status if tl else "unknown", timeline=timeline,
             start=r.start if r else None, end=r.end if r else None,

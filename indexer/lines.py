@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from indexer import tables
 from indexer.text import strip_markup
 
-ATTR = re.compile(r"^\s*(?:[-•*]\s*)?\*?(Responsible|Deadline|Starting|Note|Funding|Timeline)\b",
-                  re.IGNORECASE)
+ATTR = re.compile(r"^\s*(?:[-•*]\s*)?\*?(?:(Responsible|Deadline|Starting|Note|Funding|Timeline)\b"
+                  r"|(Lead(?:\s+(?:agency|agencies|country|countries|institution|partner|body))?|Implementing"
+                  r"\s+(?:body|bodies|agency|agencies|partners?)|Responsible\s+(?:body|bodies|agency|party|parties)"
+                  r"|Time\s*frame|Timetable|Due(?:\s+date)?|Target\s+date|Budget|Resources|Source\s+of\s+funding"
+                  r"|Funding\s+source)\*?\s*:)", re.IGNORECASE)
+# an action introduced by its label: "Action Line 2.1: ...", "Activity: ...", "Measure 3: ..."
+ACTION_LABEL = re.compile(r"^\s*(?:[-•*]\s+)?\*?(?:Action\s+Line|Action|Activity|Measure)\s*"
+                          r"(\d{1,2}(?:\.\d{1,2})*)?\s*\*?\s*[:.]\s*\*?\s*(\S.*)$", re.IGNORECASE)
 MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*\S)\s*$")
 LETTERED = re.compile(r"^\s*(?:[-•]\s*)?([A-H])\.\s+(\S.*)$")
 ROMAN = re.compile(r"^\s*([IVX]{1,5})\.\s+(\S.*)$")
@@ -78,7 +84,7 @@ def heading_of(line: str, next_nonblank: str | None, followed_by_blank: bool) ->
     m = NUMBERED.match(line)
     if m and len(stripped) < 100 and followed_by_blank and not stripped.endswith((".", ";", ",", ":")):
         return 3, _clean_heading(re.sub(r"^\s*\d+[.)]\s*", "", line))
-    if (len(stripped) <= 60 and followed_by_blank and not BULLET.match(line)
+    if (len(stripped) <= 60 and followed_by_blank and not BULLET.match(line) and not ACTION_LABEL.match(line)
             and not stripped.endswith((".", ";", ",", ":")) and next_nonblank is not None
             and len(strip_markup(next_nonblank)) > 60 and not ATTR.match(line)):
         return 4, _clean_heading(line)
@@ -110,7 +116,7 @@ def _title_block_end(lines: list[Line]) -> int:
         # the body starts at a numbered part, even when written as a Markdown heading
         # ("## 1) INTRODUCTION"), or at a numbered item or Responsible/Deadline line
         if (re.match(r"^(introduction|list of|acronyms|contents)\b", clean, re.I)
-                or any(p.match(clean) for p in (PAREN_NUM, ROMAN, LETTERED, NUMBERED, ATTR))):
+                or any(p.match(clean) for p in (PAREN_NUM, ROMAN, LETTERED, NUMBERED, ATTR, ACTION_LABEL))):
             break
         seen += len(clean)
         i += 1
@@ -134,7 +140,7 @@ def _unit_end(lines: list[Line], i: int) -> int:
     """End of the unit starting at line i: its continuation lines and attribute sub-lines."""
     n = len(lines)
     first = lines[i].text
-    is_item = bool(NUMBERED.match(first) or LETTERED.match(first))
+    is_item = bool(NUMBERED.match(first) or LETTERED.match(first) or ACTION_LABEL.match(first))
     is_bullet = bool(BULLET.match(first)) and not is_item
     base_indent = len(first) - len(first.lstrip())
     j = i + 1
@@ -146,7 +152,7 @@ def _unit_end(lines: list[Line], i: int) -> int:
             while k < n and lines[k].blank:
                 k += 1
             attr = ATTR.match(lines[k].text) if k < n else None
-            if is_item and attr and attr.group(1).lower() != "note":
+            if is_item and attr and (attr.group(1) or "").lower() != "note":
                 j = k
                 continue
             break
@@ -157,16 +163,16 @@ def _unit_end(lines: list[Line], i: int) -> int:
             if ATTR.match(t) or (indent > base_indent and BULLET.match(t)):
                 j += 1
                 continue
-            if NUMBERED.match(t) or LETTERED.match(t) or ROMAN.match(t):
+            if NUMBERED.match(t) or LETTERED.match(t) or ROMAN.match(t) or ACTION_LABEL.match(t):
                 break
             j += 1
             continue
         if is_bullet:
-            if BULLET.match(t) or not (NUMBERED.match(t) or LETTERED.match(t)):
+            if (BULLET.match(t) or not (NUMBERED.match(t) or LETTERED.match(t))) and not ACTION_LABEL.match(t):
                 j += 1
                 continue
             break
-        if NUMBERED.match(t) or BULLET.match(t) or LETTERED.match(t) or ROMAN.match(t):
+        if NUMBERED.match(t) or BULLET.match(t) or LETTERED.match(t) or ROMAN.match(t) or ACTION_LABEL.match(t):
             break
         j += 1
     return j

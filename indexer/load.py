@@ -1,4 +1,6 @@
-"""Find and read the corpus: every ``.txt`` and ``.md`` file under the corpus dir.
+"""Find and read the corpus: every ``.txt``, ``.md``, ``.pdf``, ``.docx`` and ``.html`` file under the
+corpus dir. Text is read as it is; the other formats go through their loader
+(:mod:`indexer.formats`) into blocks, rendered as the text the parser reads and citations quote.
 
 Example::
 
@@ -9,15 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.blocks import TableSpan
 from plans.errors import DocumentError
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 MAX_BYTES = 10 * 1024 * 1024  # 100x the largest plan: bigger is not a plan of action
+MAX_BINARY_BYTES = 100 * 1024 * 1024  # a PDF or .docx carries fonts and images: a 500-page PDF fits
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,21 @@ class Document:
     text: str
     sha256: str
     encoding: str
+    format: str = "text"  # text | markdown | pdf | docx | html
+    pages: int = 0  # 0 when the format has no pages
+    page_starts: tuple[int, ...] = ()  # offset in ``text`` where each page starts
+    tables: tuple[TableSpan, ...] = ()  # tables read as cells (PDF, Word, HTML)
+    item_lines: frozenset[int] = frozenset()  # lines the loader knows are list items
+    plan_fields: tuple[tuple[str, str], ...] = ()  # its corpus/plans.toml entry (indexer.plan_overrides)
+    warnings: tuple[str, ...] = field(default=())
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset`` of ``text``; None for formats without pages."""
+        if not self.page_starts:
+            return None
+        import bisect
+
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
 @dataclass(frozen=True)
@@ -77,17 +96,42 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def read_document(path: Path, corpus_dir: Path) -> Document:
     """Read one file; DocumentError says why it cannot be used."""
     rel = path.relative_to(corpus_dir).as_posix()
+    suffix = path.suffix.lower()
+    limit = MAX_BINARY_BYTES if suffix in (".pdf", ".docx") else MAX_BYTES
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
+        if size > limit:
             raise DocumentError(f"{rel}: the file is {size / 2**20:.0f} MB, over the "
-                                f"{MAX_BYTES // 2**20} MB limit.")
+                                f"{limit // 2**20} MB limit.")
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror}).") from exc
+    if suffix in (".pdf", ".docx", ".html", ".htm"):
+        return _read_formatted(path, rel, data)
     text, encoding = decode(data, rel)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(path=path, rel=rel, text=text, sha256=file_hash(data), encoding=encoding)
+    return Document(path=path, rel=rel, text=text, sha256=file_hash(data), encoding=encoding,
+                    format="markdown" if suffix == ".md" else "text")
+
+
+def _read_formatted(path: Path, rel: str, data: bytes) -> Document:
+    from indexer.formats import FORMATS, load_blocks
+
+    if not data.strip():
+        raise DocumentError(f"{rel}: the file is empty.")
+    html_text, encoding = None, "binary"
+    if FORMATS[path.suffix.lower()] == "html":
+        html_text, encoding = decode(data, rel)
+    try:
+        rendered, info = load_blocks(path, data, html_text=html_text)
+    except DocumentError as exc:
+        raise DocumentError(f"{rel}: {exc.message}") from exc
+    except Exception as exc:  # a loader library's own error on a malformed file
+        log.exception("reading %s failed", rel)
+        raise DocumentError(f"{rel}: cannot be read ({type(exc).__name__}: {str(exc)[:80]})") from exc
+    return Document(path=path, rel=rel, text=rendered.text, sha256=file_hash(data), encoding=encoding,
+                    format=info.format, pages=info.pages, page_starts=rendered.page_starts,
+                    tables=rendered.tables, item_lines=rendered.item_lines, warnings=tuple(info.warnings))
 
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:

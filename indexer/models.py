@@ -19,10 +19,13 @@ class Plan:
     period: str  # as written, e.g. "2018-2020", "July 2011 - June 2013"
     file: str  # path relative to the corpus dir
     sha256: str
+    short: str = ""  # a short name set in corpus/plans.toml; empty: built from organisation and period
 
     @property
     def short_name(self) -> str:
         """How people name the plan: 'BSEC 2011-2013', 'WBCSCi 2018-2020', 'ECO'."""
+        if self.short:
+            return self.short
         years = re.findall(r"(?:19|20)\d\d", self.period)
         span = "-".join(dict.fromkeys(years)) if years else ""
         return f"{self.organisation} {span}".strip()
@@ -43,6 +46,8 @@ class Section:
     line_start: int
     line_end: int
     ordinal: int
+    page_start: int | None = None  # PDF (and Word page breaks): the pages the passage lies on
+    page_end: int | None = None
 
     def embed_text(self, plan_name: str) -> str:
         """Text given to the embedder and to BM25: the plan's (short) title and the heading path

@@ -13,11 +13,16 @@ Example::
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer import tables
+from indexer.action_tables import cell_markup, is_wbcsci_layout, read_rows, table_actions
+from indexer.blocks import TableSpan
+from indexer.columns import map_header
 from indexer.lines import (  # noqa: F401 - re-exported: the line kinds are part of the parser's face
+    ACTION_LABEL,
     ATTR,
     BULLET,
     LETTERED,
@@ -35,7 +40,7 @@ from indexer.lines import (  # noqa: F401 - re-exported: the line kinds are part
     heading_of,
     split_lines,
 )
-from indexer.models import Plan, Section
+from indexer.models import Action, Plan, Section
 from indexer.plan_meta import plan_metadata
 from indexer.text import fold, strip_markup
 
@@ -48,6 +53,9 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     table_rows: tuple[tables.TableRow, ...] = ()
     row_sections: dict = field(default_factory=dict)  # table row line -> section id
+    table_actions: tuple[Action, ...] = ()  # from tables of other layouts, read as cells
+    tables_found: tuple[str, ...] = ()  # one line per table: its layout and rows
+    warnings: tuple[str, ...] = ()  # e.g. a table whose columns were not recognised
 
 
 class _Builder:
@@ -126,13 +134,24 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> ParsedDocument:
-    """Cut one plan into sections; tables go to ``indexer.tables`` one row per section."""
+def parse_document(text: str, *, plan_id: str, file: str, sha256: str,
+                   cell_tables: tuple[TableSpan, ...] = (), page_starts: tuple[int, ...] = (),
+                   item_lines: frozenset[int] = frozenset()) -> ParsedDocument:
+    """Cut one plan into sections; tables go to ``indexer.tables`` one row per section.
+
+    ``cell_tables`` are the tables a loader read as cells (PDF, Word, HTML), with the lines their
+    rows occupy in ``text``; ``page_starts`` the offsets where pages start (sections get pages);
+    ``item_lines`` the lines a loader knows are list items (a short numbered one is no heading)."""
     lines = split_lines(text)
     plan = plan_metadata(text, plan_id=plan_id, file=file, sha256=sha256)
     b = _Builder(plan_id, file, text)
     rows: list[tables.TableRow] = []
     row_sections: dict[int, str] = {}
+    acts: list[Action] = []
+    found: list[str] = []
+    warnings: list[str] = []
+    spans = {t.first_line: t for t in cell_tables if t.lines}
+    carry: list = []  # the WBCSCi-layout rows so far, for a table that goes on after a note
     i, n = 0, len(lines)
     title_end = _title_block_end(lines)
     if title_end:
@@ -150,6 +169,14 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
         if line.blank:
             i += 1
             continue
+        span = spans.get(line.no)
+        if span is None and _is_table_line(line) and not tables.is_header_row(line.text.split("\t")):
+            span = _text_span(lines, i)  # a tab-separated table of another layout, in a text file
+        if span is not None:
+            ctx = (b, text, lines, rows, row_sections, acts, found, warnings, carry)
+            if _cell_table(span, ctx, is_text=line.no not in spans):
+                i = span.lines[-1][0] if span.lines else line.no
+                continue
         if _is_table_line(line):
             j = _table_block_end(lines, i)
             block = [(ln.no, ln.start, ln.text) for ln in lines[i:j]]
@@ -169,6 +196,9 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
             continue
         following_blank = i + 1 >= n or lines[i + 1].blank
         head = heading_of(line.text, next_nonblank(i), following_blank)
+        if head and line.no in item_lines and not any(
+                p.match(line.text) for p in (LETTERED, ROMAN, PAREN_NUM, PAREN_LETTER)):
+            head = None  # a short numbered list item is an item, not a heading; a lettered direction stays one
         if head:
             level, title = head
             b.push(level, title)
@@ -179,6 +209,7 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
             if (k < n and not _is_table_line(lines[k]) and heading_of(lines[k].text, next_nonblank(k),
                 k + 1 >= n or lines[k + 1].blank) is None and len(strip_markup(lines[k].text)) < 320
                     and not NUMBERED.match(lines[k].text) and not BULLET.match(lines[k].text)
+                    and not ACTION_LABEL.match(lines[k].text)
                     and (k + 1 >= n or lines[k + 1].blank)):
                 b.add([line, lines[k]], "paragraph")
                 i = k + 1
@@ -195,7 +226,7 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
             continue
         j = _unit_end(lines, i)
         unit = lines[i:j]
-        is_item = bool(NUMBERED.match(line.text) or LETTERED.match(line.text))
+        is_item = bool(NUMBERED.match(line.text) or LETTERED.match(line.text) or ACTION_LABEL.match(line.text))
         if not BULLET.match(line.text) or is_item:
             # a lead-in ending with ':' joins the bullet list that follows it
             if strip_markup(unit[-1].text).endswith(":") and j < n:
@@ -209,8 +240,91 @@ def parse_document(text: str, *, plan_id: str, file: str, sha256: str) -> Parsed
                     continue
         b.add(unit, "item" if is_item else "list" if BULLET.match(line.text) else "paragraph")
         i = j
-    return ParsedDocument(plan=plan, sections=tuple(b.sections), table_rows=tuple(rows),
-                          row_sections=row_sections)
+    sections = b.sections
+    if page_starts:
+        def page(offset: int) -> int:
+            return max(1, bisect.bisect_right(page_starts, offset))
+        sections = [replace(s, page_start=page(s.char_start), page_end=page(max(s.char_start, s.char_end - 1)))
+                    for s in sections]
+    if rows and not any("WBCSCi" in f for f in found):
+        found.append(f"a NEED · ACTION · OUTPUTS · DRIVER · STATUS · FUNDING table, {len(rows)} rows")
+    return ParsedDocument(plan=plan, sections=tuple(sections), table_rows=tuple(rows),
+                          row_sections=row_sections, table_actions=tuple(acts), tables_found=tuple(found),
+                          warnings=tuple(warnings))
+
+
+def _text_span(lines: list[Line], i: int) -> TableSpan | None:
+    """A tab-separated table in a text file whose first line is an action table's header (not the
+    WBCSCi one, which ``indexer.tables`` reads): its header and rows as cells."""
+    header = tuple(c.strip() for c in lines[i].text.split("\t"))
+    if sum(1 for c in header if c) < 3 or not all(
+            len(c) < 40 and len(c.split()) <= 5 and "<" not in c and not c[:1].isdigit() for c in header):
+        return None
+    cmap = map_header(header)
+    if not cmap.is_action_table or is_wbcsci_layout(cmap):
+        return None
+    j = _table_block_end(lines, i)
+    body = [ln for ln in lines[i + 1:j] if _is_table_line(ln)
+            and tuple(c.strip() for c in ln.text.split("\t")) != header]
+    return TableSpan(header, tuple(tuple(ln.text.split("\t")) for ln in body),
+                     tuple((ln.no, ln.start, ln.end) for ln in body), (lines[i].no, lines[i].start, lines[i].end))
+
+
+def _cell_table(span: TableSpan, ctx: tuple, *, is_text: bool) -> bool:
+    """Sections and actions of one table read as cells; False leaves it to the text path (a two- or
+    three-column table that is not an action table: a glossary, a list of country codes)."""
+    b, text, lines, rows, row_sections, acts, found, warnings, carry = ctx
+    cmap = map_header(span.header) if span.header else None
+    width = max([len(span.header)] + [len(r) for r in span.rows])
+    where = f" on page {span.page}" if span.page else ""
+    names = " · ".join(h for h in span.header if h.strip()) or "no header"
+    if cmap and is_wbcsci_layout(cmap) and not is_text:
+        block = [(no, s, text[s:e], tuple(cell_markup(c) for c in row))
+                 for row, (no, s, e) in zip(span.rows, span.lines)]
+        # a table that goes on after a note (no heading between) carries the need and action
+        # number down from the rows above it, as one table block of a text file does
+        between = lines[carry[-1][0]:span.first_line - 1] if carry else []
+        if any(MD_HEADING.match(ln.text) for ln in between):
+            carry.clear()
+        mine = {no for no, *_ in block}
+        carry.extend(block)
+        for row in tables.parse_table(list(carry)):
+            if row.line not in mine:
+                continue
+            rows.append(row)
+            row_line = lines[row.line - 1]
+            row_sections[row.line] = b._emit(row_line, row_line, row.char_start, row.char_end,
+                                             strip_markup(text[row.char_start:row.char_end]), "table_row",
+                                             _row_path(row))
+        found.append(f"action table{where} ({names}; WBCSCi layout), {len(span.rows)} rows")
+        return True
+    if cmap and cmap.is_action_table:
+        path_of: dict[int, tuple[str, ...]] = {}
+        for r in read_rows(span, cmap):
+            head = tuple(x for x in (r.need, f"{r.number} {r.action[:80]}".strip()) if x)
+            for no, _, _ in span.lines:
+                if r.line <= no <= r.last_line:
+                    path_of[no] = head
+        sids = {}
+        for no, s, e in span.lines:
+            ln = lines[no - 1]
+            sids[no] = b._emit(ln, ln, s, e, strip_markup(text[s:e]), "table_row", path_of.get(no, ()))
+        new = table_actions(span, cmap, plan_id=b.plan_id, file=b.file, section_ids=sids)
+        acts.extend(new)
+        found.append(f"action table{where} ({names}), {len(span.rows)} rows, {len(new)} actions")
+        if cmap.unrecognised:
+            warnings.append(f"table{where} ({names}): columns not recognised: "
+                            + ", ".join(repr(h) for h in cmap.unrecognised))
+        return True
+    if width <= 3:
+        return False
+    for no, s, e in span.lines:
+        ln = lines[no - 1]
+        b._emit(ln, ln, s, e, strip_markup(text[s:e]), "table_row", ())
+    found.append(f"table{where} ({names}), {len(span.rows)} rows, not an action table")
+    warnings.append(f"table{where} ({names}): columns not recognised as an action table"
+                    + (": " + ", ".join(repr(h) for h in cmap.unrecognised) if cmap and cmap.unrecognised else ""))
+    return True
 
 
 def _row_path(row: tables.TableRow) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ import re
 import shutil
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,12 @@ from langchain_core.embeddings import Embeddings
 from indexer.actions import prose_actions
 from indexer.embed import make_embedder
 from indexer.load import Document, Problem, load_corpus
-from indexer.parse import parse_document
+from indexer.models import Action
+from indexer.parse import ParsedDocument, parse_document
 from indexer.plan_meta import glossary_pairs
+from indexer.plan_overrides import FILE_NAME as OVERRIDES_FILE
+from indexer.plan_overrides import apply as apply_overrides
+from indexer.plan_overrides import entry_hash, read_overrides
 from indexer.store import RecordStore
 from indexer.tables import row_actions
 from indexer.units import units_to_embed
@@ -39,6 +43,24 @@ from plans.errors import IndexMissingError, PlansError, StoreError
 from plans.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    """What indexing found in one file, for the per-file lines of ``plans index``."""
+
+    file: str
+    format: str
+    pages: int
+    sections: int
+    actions: int
+    tables: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        pages = f", {self.pages} pages" if self.pages else ""
+        return (f"{self.file} [{self.format}{pages}]: {self.sections} sections, {self.actions} actions, "
+                f"{len(self.tables)} tables")
 
 
 @dataclass
@@ -52,6 +74,7 @@ class IndexSummary:
     unchanged: list[str] = field(default_factory=list)  # files carried over
     removed: list[str] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    reports: list[FileReport] = field(default_factory=list)  # one per file parsed this run
     seconds: float = 0.0
     generation: str = ""
 
@@ -67,7 +90,9 @@ def plan_id_for(rel: str) -> str:
 
 
 PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
-                  "vectors", "store", "units")
+                  "vectors", "store", "units", "blocks", "columns", "action_tables", "load", "formats/__init__",
+                  "formats/pdf", "formats/word", "formats/html", "plan_overrides")
+PARSER_DATA = ("data/columns.yaml",)
 UNIT_BATCH = 64  # unit texts per embedder call (sorted by length, so a batch pads little)
 
 
@@ -76,8 +101,7 @@ def code_version() -> str:
     unchanged file must still be parsed again."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in PARSER_MODULES:
-        path = here / f"{name}.py"
+    for path in [here / f"{name}.py" for name in PARSER_MODULES] + [here / n for n in PARSER_DATA]:
         if path.exists():
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -141,6 +165,10 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
     data = Path(settings.data_dir)
     data.mkdir(parents=True, exist_ok=True)
     docs, problems = load_corpus(Path(settings.corpus_dir))
+    overrides, toml_problems = read_overrides(Path(settings.corpus_dir))
+    problems += [Problem(OVERRIDES_FILE, why) for why in toml_problems]
+    docs = [replace(d, sha256=entry_hash(d.sha256, overrides[d.rel]), plan_fields=tuple(overrides[d.rel].items()))
+            if d.rel in overrides else d for d in docs]
     docs, dupes = _drop_duplicates(docs)
     problems += dupes
     emb = embedder or make_embedder(settings)
@@ -191,7 +219,8 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
             summary.unchanged.append(doc.rel)
             continue
         try:
-            passages, doc_units = _index_document(doc, store)
+            passages, doc_units, report = _index_document(doc, store)
+            summary.reports.append(report)
             to_embed += passages
             units += doc_units
         except Exception as exc:  # a parser bug must not lose the other files
@@ -256,22 +285,40 @@ def _embed_units(store: RecordStore, emb: Embeddings, units: list[tuple[str, int
     return len(units)
 
 
-def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]]]:
-    """Parse one file and write its records; returns its passages and its units to embed."""
+def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]],
+                                                                   FileReport]:
+    """Parse one file and write its records (its plans.toml entry applied); returns its passages,
+    its units to embed and its report."""
     plan_id = plan_id_for(doc.rel)
-    parsed = parse_document(doc.text, plan_id=plan_id, file=doc.rel, sha256=doc.sha256)
+    parsed = parse_file(doc)
+    if doc.plan_fields:
+        parsed = replace(parsed, plan=apply_overrides(parsed.plan, dict(doc.plan_fields)))
     if not parsed.sections:
         raise PlansError("no text sections could be found in it")
-    actions = prose_actions(parsed.plan, parsed.sections)
-    if parsed.table_rows:
-        actions += row_actions(list(parsed.table_rows), plan_id=plan_id, file=doc.rel,
-                               section_ids=parsed.row_sections)
+    actions = document_actions(parsed, plan_id, doc.rel)
     out: list[Passage] = []
     for s in parsed.sections:
         out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
     acronyms = glossary_pairs(doc.text, list(parsed.sections))
     store.add_file(parsed.plan, list(parsed.sections), actions, acronyms)  # last: all or nothing
-    return out, units_to_embed(list(parsed.sections))
+    report = FileReport(doc.rel, doc.format, doc.pages, len(parsed.sections), len(actions),
+                        parsed.tables_found, (*doc.warnings, *parsed.warnings))
+    return out, units_to_embed(list(parsed.sections)), report
+
+
+def parse_file(doc: Document) -> ParsedDocument:
+    """Parse one read file, with what its loader knew: tables as cells, pages, list items."""
+    return parse_document(doc.text, plan_id=plan_id_for(doc.rel), file=doc.rel, sha256=doc.sha256,
+                          cell_tables=doc.tables, page_starts=doc.page_starts, item_lines=doc.item_lines)
+
+
+def document_actions(parsed: ParsedDocument, plan_id: str, file: str) -> list[Action]:
+    """All action records of a parsed plan: prose items, WBCSCi-layout rows, other tables' rows."""
+    actions = prose_actions(parsed.plan, parsed.sections)
+    if parsed.table_rows:
+        actions += row_actions(list(parsed.table_rows), plan_id=plan_id, file=file,
+                               section_ids=parsed.row_sections)
+    return actions + list(parsed.table_actions)
 
 
 def _drop_duplicates(docs: list[Document]) -> tuple[list[Document], list[Problem]]:

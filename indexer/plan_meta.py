@@ -14,6 +14,9 @@ from indexer.models import Plan, Section
 from indexer.text import fold, strip_markup
 
 TITLE_WORDS = re.compile(r"\b(plan of action|action plan|integrative plan)\b", re.I)
+# other names a plan goes by, tried when no line names a plan of action
+OTHER_TITLE_WORDS = re.compile(r"\b(work ?programme|work ?program|action programme|programme of action|strategy"
+                               r"|road ?map|plan)\b", re.I)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 PERIOD = re.compile(
@@ -47,7 +50,21 @@ def _title_lines(text: str) -> list[str]:
                 else:
                     break
             return block
-    return lines[:1]
+    return _other_title(lines)
+
+
+def _other_title(lines: list[str]) -> list[str]:
+    """A title for a document with no 'plan of action' line: a short line naming a programme,
+    strategy or plan, else the first short line, else the first sentence of the first line — never
+    a whole paragraph."""
+    for ln in lines[:30]:
+        if OTHER_TITLE_WORDS.search(ln) and len(ln) < 200 and not ln.endswith((".", ";", ",")):
+            return [ln]
+    for ln in lines[:10]:
+        if 8 <= len(ln) < 150 and not ln.endswith((".", ";", ",", ":")) and re.search(r"[A-Za-z]{3}", ln):
+            return [ln]
+    first = re.split(r"(?<=[.;:])\s", lines[0], maxsplit=1)[0] if lines else ""
+    return [first if len(first) <= 150 else first[:150].rsplit(" ", 1)[0]]
 
 
 def _keep_upper(text: str) -> set[str]:
@@ -82,12 +99,20 @@ def plan_metadata(text: str, *, plan_id: str, file: str, sha256: str) -> Plan:
     keep = _keep_upper(text)
     title = fold(" ".join(_tidy_case(fold(ln), keep, i == 0) for i, ln in enumerate(block)))
     period = ""
-    m = PERIOD.search(" ".join(block))
+    m = PERIOD.search(" ".join(block)) or _first_page_span(text)
     if m:
         period = fold(m.group(0).strip("() "))
     organisation = _organisation(title, text, keep)
     return Plan(id=plan_id, title=title, organisation=organisation, period=period, file=file,
-                sha256=sha256)
+                sha256=sha256, short="" if organisation else topic_name(title, period))
+
+
+YEAR_SPAN = re.compile(r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b")
+
+
+def _first_page_span(text: str) -> re.Match[str] | None:
+    """A span of years ("2017-2020") on the first page, for a title that names none."""
+    return YEAR_SPAN.search(text[:1500])
 
 
 def _organisation(title: str, text: str, keep: set[str]) -> str:
@@ -103,8 +128,29 @@ def _organisation(title: str, text: str, keep: set[str]) -> str:
             best, org = long, acr.strip()
     if best:
         return org
-    words = [w for w in re.findall(r"[A-Za-z]+", title) if w[0].isupper()]
-    return "".join(w[0] for w in words[:4]).upper()
+    # the acronym the first page uses most (at least twice), e.g. "ASEAN" in a work programme
+    counts: dict[str, int] = {}
+    for w in ORG_ACRONYM.findall(text[:3000]):
+        if w.upper() not in SKIP_ACRONYMS and w in keep and not re.fullmatch(r"[IVXLC]+", w):
+            counts[w] = counts.get(w, 0) + 1
+    if counts and max(counts.values()) >= 2:
+        return max(counts, key=lambda w: (counts[w], -text.find(w)))
+    return ""
+
+
+GENERIC = {"plan", "plans", "action", "actions", "of", "the", "on", "in", "for", "and", "to", "against", "a", "an",
+           "work", "programme", "program", "implement", "implementing", "integrative", "strategy", "regional",
+           "national", "combating", "combat", "fight", "fighting", "cooperation", "among", "between", "its", "measures",
+           "activities", "document", "adopted"}
+
+
+def topic_name(title: str, period: str) -> str:
+    """A short name for a plan whose organisation is not found: its first topic words and years,
+    'Transnational Crime 2024-2026' for a 'Work Programme ... on Transnational Crime 2024-2026'."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", title) if w.lower() not in GENERIC]
+    years = re.findall(r"(?:19|20)\d\d", period)
+    topic = " ".join(words[:3])
+    return f"{topic[:1].upper()}{topic[1:]} {'-'.join(dict.fromkeys(years))}".strip()
 
 
 def glossary_pairs(text: str, sections: list[Section]) -> list[tuple[str, str]]:

@@ -30,10 +30,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT,
     year_min INT, year_max INT);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
-    period TEXT, file TEXT, sha256 TEXT);
+    period TEXT, file TEXT, sha256 TEXT, short TEXT);
 CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
     heading_path TEXT, text TEXT, kind TEXT, char_start INT, char_end INT, line_start INT,
-    line_end INT, ordinal INT, embed_text TEXT);
+    line_end INT, ordinal INT, embed_text TEXT, page_start INT, page_end INT);
 CREATE INDEX IF NOT EXISTS sections_plan ON sections(plan_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
     embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
@@ -113,15 +113,16 @@ class RecordStore:
             self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
                             (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":")),
                              min(years, default=None), max(years, default=None)))
-            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?)",
+            self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?,?)",
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
-                             plan.sha256))
+                             plan.sha256, plan.short))
             rows = []
             for s in sections:
                 embed = s.embed_text(plan.short_name)
                 rows.append((s.id, s.plan_id, s.file, json.dumps(list(s.heading_path)), s.text, s.kind,
-                             s.char_start, s.char_end, s.line_start, s.line_end, s.ordinal, embed))
-            self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                             s.char_start, s.char_end, s.line_start, s.line_end, s.ordinal, embed,
+                             s.page_start, s.page_end))
+            self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT INTO sections_fts VALUES (?,?,?)", [(r[11], r[0], r[1]) for r in rows])
             self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?)",
                                 [(a.id, a.plan, k, json.dumps(a.to_json())) for k, a in enumerate(actions)])
@@ -202,7 +203,9 @@ class RecordStore:
         return Section(id=r["id"], plan_id=r["plan_id"], file=r["file"],
                        heading_path=tuple(json.loads(r["heading_path"])), text=r["text"],
                        kind=r["kind"], char_start=r["char_start"], char_end=r["char_end"],
-                       line_start=r["line_start"], line_end=r["line_end"], ordinal=r["ordinal"])
+                       line_start=r["line_start"], line_end=r["line_end"], ordinal=r["ordinal"],
+                       page_start=r["page_start"] if "page_start" in r.keys() else None,
+                       page_end=r["page_end"] if "page_end" in r.keys() else None)
 
     def sections(self, plan_id: str | None = None) -> list[Section]:
         if plan_id is None:

@@ -192,8 +192,9 @@ def _outputs(p: tc.Piece) -> str:
     return " ".join([out, *p.extra_out]).strip()
 
 
-def parse_table(lines: list[tuple[int, int, str]]) -> list[TableRow]:
-    """Data rows of a table block given as (line_no, char_start, text) for every line.
+def parse_table(lines: list[tuple]) -> list[TableRow]:
+    """Data rows of a table block given as (line_no, char_start, text) for every line, or as
+    (line_no, char_start, text, cells) for a table a loader read as cells (PDF, Word, HTML).
 
     Header rows, blank lines and footnotes are skipped; rows come back in order, one per
     data line (a line holding several actions lists them in ``parts``).
@@ -206,8 +207,9 @@ def parse_table(lines: list[tuple[int, int, str]]) -> list[TableRow]:
     ('3', '3.9', 'SELEC', 'Seeking funding')
     """
     data = []
-    for no, start, text in lines:
-        cells = text.split("\t")
+    for item in lines:  # (no, start, text) or (no, start, text, cells) when read as cells
+        no, start, text = item[:3]
+        cells = list(item[3]) if len(item) > 3 else text.split("\t")
         if is_table_line(text) and not is_header_row(cells) and any(map(tc.clean, cells)):
             data.append((no, start, text, cells, _layout(cells)))
     known = tc.known_names([d for *_, (_, pieces, _, _) in data for p in pieces for d in p.drv])

@@ -174,6 +174,6 @@ def test_status(plans, real_index) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (f"index {current_generation(real_index)} in {real_index.data_dir} "
                         "(vector store: embedded)")
-    assert len(lines) == 6
+    assert len(lines) == 1 + 2 * 5  # per plan: counts and title, then file, short name, organisation, period
     cica = next(ln for ln in lines if ln.strip().startswith(CICA + ":"))
     assert "12 actions" in cica and "Action Plan for Cooperation among CICA Member States" in cica

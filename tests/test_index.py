@@ -220,7 +220,7 @@ def _add_bad_files(corpus: Path) -> None:
     (corpus / "blank.md").write_bytes(b"  \n\t\n")
     (corpus / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" + bytes(range(256)))
     shutil.copy(corpus / CICA, corpus / "copy-of-cica.txt")
-    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4 not a plan file")  # not .txt/.md: ignored
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4 not a plan file")  # a PDF that cannot be read
 
 
 LATIN = ("PLAN OF ACTION ON CAF\xc9 CRIME\n\n(2019 - 2020)\n\nIntroduction\n\n"
@@ -237,7 +237,8 @@ def test_bad_files_are_reported_by_name_and_the_rest_indexed(fake_settings, capl
     with caplog.at_level(logging.WARNING):
         s = index(fake_settings)
     reasons = {p.file: p.reason for p in s.skipped}
-    assert set(reasons) == {"empty.txt", "blank.md", "scan.txt", "copy-of-cica.txt"}
+    assert set(reasons) == {"empty.txt", "blank.md", "scan.txt", "copy-of-cica.txt", "notes.pdf"}
+    assert "the PDF cannot be read" in reasons["notes.pdf"]
     assert "empty" in reasons["empty.txt"] and "empty" in reasons["blank.md"]
     assert "binary" in reasons["scan.txt"]
     assert reasons["copy-of-cica.txt"] == f"duplicate of {CICA} (same content)"
@@ -252,7 +253,7 @@ def test_bad_files_are_reported_by_name_and_the_rest_indexed(fake_settings, capl
     assert store.plan("latin").title == "Plan of Action on Café Crime (2019 - 2020)"
     # a second run reports them again and changes nothing
     again = index(fake_settings)
-    assert again.generation == s.generation and len(again.skipped) == 4
+    assert again.generation == s.generation and len(again.skipped) == 5
 
 
 def test_plans_index_exit_code_says_something_was_skipped(cli, fake_settings) -> None:
@@ -263,10 +264,10 @@ def test_plans_index_exit_code_says_something_was_skipped(cli, fake_settings) ->
     bad = cli("index", "--quiet")
     assert bad.exit_code == 1
     for name, why in [("empty.txt", "empty"), ("blank.md", "empty"), ("scan.txt", "binary"),
-                      ("copy-of-cica.txt", "duplicate")]:
+                      ("copy-of-cica.txt", "duplicate"), ("notes.pdf", "cannot be read")]:
         line = next(ln for ln in bad.stderr.splitlines() if f"skipped {name}:" in ln)
         assert why in line
-    assert "4 skipped" in bad.stdout
+    assert "5 skipped" in bad.stdout
 
 
 def test_a_file_broken_later_keeps_its_last_good_version(fake_settings) -> None:

@@ -14,7 +14,8 @@ from tests.conftest import make_settings
 
 GOLD_Q = "Who is implementing the PAMECA V project in Albania?"
 ANSWER_KEYS = {"answer", "citations", "refused", "route", "as_of", "retrieved", "conversation_id", "meta"}
-CITATION_KEYS = {"n", "plan", "section", "quote", "file", "line_start", "line_end", "section_id"}
+CITATION_KEYS = {"n", "plan", "section", "quote", "file", "line_start", "line_end", "section_id", "page_start",
+                 "page_end"}
 XSS_PLAN = """# XSS Plan of Action 2020-2021
 
 ## 1. Web safety

@@ -122,6 +122,9 @@
     }
   }
   const lines = (a, b) => (a === b ? `line ${a}` : `lines ${a}–${b}`);
+  // a passage of a PDF says its page(s) too
+  const pages = (x) => (x.page_start ? (x.page_start === (x.page_end || x.page_start)
+    ? `p. ${x.page_start}, ` : `pp. ${x.page_start}–${x.page_end}, `) : "");
   const planName = (id) => (state.plansById.get(id) || {}).short_name || id;
   const planByTitle = (title) => [...state.plansById.values()].find((p) => p.title === title);
   // "WBCSCi 2018-2020 › … › Need 1 … › 1.2 Law enforcement": the full path is in the panel
@@ -187,7 +190,7 @@
         const li = el("li");
         const btn = el("button", { type: "button", class: "source", "data-n": c.n, title: `${c.plan} › ${c.section}` });
         btn.append(el("span", { class: "n" }, String(c.n)), el("span", { class: "where" }, shortPath(c)),
-          el("span", { class: "lines" }, `${c.file}, ${lines(c.line_start, c.line_end)}`));
+          el("span", { class: "lines" }, `${c.file}, ${pages(c)}${lines(c.line_start, c.line_end)}`));
         li.append(btn);
         list.append(li);
       }
@@ -271,7 +274,7 @@
       const crumbs = el("ol", { class: "crumbs", "aria-label": "Heading path" });
       for (const h of s.heading_path) crumbs.append(el("li", {}, h));
       const where = el("p", { class: "file" });
-      where.append(el("span", {}, s.file), document.createTextNode(` · ${lines(s.line_start, s.line_end)}`));
+      where.append(el("span", {}, s.file), document.createTextNode(` · ${pages(s)}${lines(s.line_start, s.line_end)}`));
       body.replaceChildren(
         el("p", { class: "plan-title" }, s.plan.title),
         crumbs,
