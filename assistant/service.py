@@ -76,7 +76,7 @@ class Assistant:
         # the actions a section belongs to, read from the index, the recently used ones kept
         self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)
         self.memory = ConversationMemory()
-        self.speller = Speller.from_vocabulary_file(self.lexicon.df, _vocabulary_file(settings),
+        self.speller = Speller.from_vocabulary_file(_vocabulary_file(settings),
                                                     self.records.written_words)
         self.context = Context.of(self)  # what the answer kinds and the evidence answerer see of the index
         self.answerer = Answerer(self.context)

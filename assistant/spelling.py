@@ -6,14 +6,13 @@ embedding model cuts it into meaningless pieces, so the question loses the very 
 How: a word is left alone when the embedding model's own vocabulary (its ``vocab.txt``, about 21,000
 whole English words) or the plans' text (every word the indexer saw written) holds it. An unknown
 word is replaced by the closest word, by optimal string alignment distance (a swap of two letters
-counts one edit), that the plans use (a model word of a stem in the plans' lexicon, or a word the
-plans write); failing that, by a model word one edit away.
+counts one edit), that the plans write; failing that, by a model word one edit away.
 Words written with capitals inside (acronyms, names), short words and words next to digits are never
 touched. The vocabularies are loaded the first time a question holds an unknown word.
 
 Example::
 
-    speller = Speller.from_vocabulary_file(lexicon.df, Path(".../vocab.txt"), records.written_words)
+    speller = Speller.from_vocabulary_file(Path(".../vocab.txt"), records.written_words)
     speller.correct("who runs the anti-terror worskhops?")
     # ("who runs the anti-terror workshops?", [("worskhops", "workshops")])
 """
@@ -24,8 +23,6 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from pathlib import Path
-
-from indexer.text import stem
 
 MIN_LENGTH = 5  # shorter words have too many close neighbours to guess from
 _WORD = re.compile(r"(?<![\w'’])[A-Za-z][a-z]+(?![\w'’]|-\d)")
@@ -39,9 +36,7 @@ def max_edits(word: str) -> int:
 class Speller:
     """Reads misspelt question words as the words meant (see the module's docstring)."""
 
-    def __init__(self, lexicon_stems: Collection[str], vocabulary: Callable[[], list[str]],
-                 plan_words: Callable[[], Collection[str]] = list) -> None:
-        self.stems = lexicon_stems
+    def __init__(self, vocabulary: Callable[[], list[str]], plan_words: Callable[[], Collection[str]] = list) -> None:
         self._vocabulary = vocabulary
         self._plan_words = plan_words
         self._known: frozenset[str] | None = None
@@ -51,8 +46,7 @@ class Speller:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_vocabulary_file(cls, lexicon_stems: Collection[str], path: Path | None,
-                             plan_words: Callable[[], Collection[str]] = list) -> Speller:
+    def from_vocabulary_file(cls, path: Path | None, plan_words: Callable[[], Collection[str]] = list) -> Speller:
         """Over the model's ``vocab.txt`` (whole lower-case words of three letters or more) and the
         plans' written words (``plan_words()``, read when first needed)."""
         def read() -> list[str]:
@@ -60,14 +54,16 @@ class Speller:
                 return []
             return [w for w in path.read_text(encoding="utf-8").split("\n")
                     if len(w) >= 3 and w.isalpha() and w.isascii() and w.islower()]
-        return cls(lexicon_stems, read, plan_words)
+        return cls(read, plan_words)
 
     def _load(self) -> None:
         with self._lock:
             if self._known is None:
                 words = self._vocabulary()
+                # the plans' own written words are the candidates (stemming the model's 21,000 words to
+                # find the plans' other forms cost over a second at the first question)
                 own = {w for w in self._plan_words() if len(w) >= 3 and w.isascii()}
-                self._in_plans = sorted({w for w in words if stem(w) in self.stems} | own)
+                self._in_plans = sorted(own)
                 self._general = words
                 self._common = frozenset(words)
                 self._known = self._common | own
