@@ -54,13 +54,13 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _BRITISH = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$")
 
 
-@lru_cache(maxsize=65536)
 def us_spelling(text: str) -> str:
     """The text with each word's British -ise/-isation ending in its -ize/-ization form (as :func:`stem`
     folds them), for matching names spelt either way."""
     return re.sub(r"[a-z]+", lambda m: _BRITISH.sub(r"iz\1", m.group(0)), text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem: 'studied'/'study', 'funded'/'funding', 'organised'/'organized' meet."""
     return _STEMMER.stemWord(_BRITISH.sub(r"iz\1", word.lower()))
