@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 
 from assistant.evidence import Lexicon
+from assistant.intent import FORM_PATTERNS
 from assistant.models import Answer, Citation
 from assistant.route import Route
 from indexer.dates import next_due, parse_timeline
@@ -168,9 +169,6 @@ def lead_sentence(a: Action, focus: Route | None, ref: str) -> str:
     return f"{fold(text).rstrip('.')} {ref}."
 
 
-_YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|has|have|will|can)\b", re.I)
-
-
 def where_said(sections: list[Section], plan_names: dict[str, str], question: str, cite: Callable[[Section], str],
                limit: int = 3) -> str:
     """A plain opening sentence for an answer quoting passages: which plan says it, under which
@@ -198,7 +196,7 @@ def where_said(sections: list[Section], plan_names: dict[str, str], question: st
     else:
         text = "; ".join(f"the {name} plan under {listed}" for name, listed in parts[:limit])
         text = f"These plans deal with this: {text}."
-    return ("Yes: t" + text[1:]) if _YES_NO.match(question) else text
+    return ("Yes: t" + text[1:]) if FORM_PATTERNS["yes_no"].match(question) else text
 
 
 def render_action(a: Action, section: Section, cites: Citations, *, terms: list[str], lexicon: Lexicon,

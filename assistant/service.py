@@ -107,7 +107,7 @@ class Assistant:
             if len({p.organisation for p in plans}) == 1:  # read on as if the name had been spelt right
                 question = re.sub(rf"\b{re.escape(typed)}\b", plans[0].organisation, question)
         question, respelt = self.speller.correct(question)  # "worskhops": the word meant
-        # the new words say what is asked, even in a follow-up (their vector is kept for the search)
+        # the new words say what is asked, even in a follow-up; read with the plans they name as a slot
         intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(mask_plans(question)),
                                                             dtype=np.float32))
         reading = read_question(question, as_of=as_of, has_history=last is not None)

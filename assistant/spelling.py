@@ -8,7 +8,7 @@ whole English words) or the plans' text (every word the indexer saw written) hol
 word is replaced by the closest word, by optimal string alignment distance (a swap of two letters
 counts one edit), that the plans write; failing that, by a model word one edit away.
 Words written with capitals inside (acronyms, names), short words and words next to digits are never
-touched. The vocabularies are loaded the first time a question holds an unknown word.
+touched. The vocabularies are loaded the first time a question holds a word of ``MIN_LENGTH`` letters.
 
 Example::
 
