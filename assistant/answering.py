@@ -30,7 +30,7 @@ from assistant.compose import (
     states,
     where_said,
 )
-from assistant.evidence import MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
+from assistant.evidence import DATE_DAY, MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable, title_names
@@ -57,8 +57,9 @@ from assistant.policy import (
     UNITS_BROAD,
     UNITS_NARROW,
 )
-from assistant.retrieve import Hit, query_terms
+from assistant.retrieve import STOPWORDS, Hit, query_terms
 from assistant.route import Reading, Route
+from indexer.dates import parse_timeline
 from indexer.models import Action, Plan
 from indexer.records import due_date
 
@@ -81,6 +82,19 @@ def name_parts(name: str) -> list[str]:
     Office"); a part in lower case ("cross-pillar action!") or with no letters is not a name."""
     parts = [p.strip(" .!*") for p in _PART_SPLIT.split(name)]
     return [p for p in parts if p != name and len(p) >= 3 and any(c.isupper() for c in p)]
+
+
+# "the date of the next meeting": a day still to come is asked for, not one the plan looks back on
+_AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming|future)\b", re.I)
+
+
+def _dated_from(text: str, as_of: date) -> bool:
+    """Does the text give a day on or after ``as_of`` (read by the indexer's date parser)?"""
+    for m in DATE_DAY.finditer(text):
+        r = parse_timeline(m.group(0)).range
+        if (r.end or r.start or date.min) >= as_of:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -199,11 +213,18 @@ class Answerer:
         # question is answered from its closest passages, not refused for a missing keyword
         if cov[id(top)] < MIN_COVERAGE and best_dense < SEMANTIC_SUPPORT:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
+        if reading.asked_noun and not self.written(reading.asked_noun):
+            # "what salary / which languages …": the kind of fact asked for is a word the plans never
+            # write, so none of their passages holds it; what they do say nearby is shown
+            return self.refuse(reading, hits, as_of, f"they never speak of {reading.asked_noun}",
+                               related=ranked[0][1])
         need = min(MIN_COVERAGE, cov[id(top)])  # the lexical support a further passage must have
         if reading.answer_type:
             focus = focus_terms(q.question, q.plan_words, self.ctx.lexicon)[:1]
+            ahead = reading.answer_type == "date_day" and bool(_AHEAD.search(q.question))
             typed = [(s, u) for s, u in ranked
                      if has_answer_type(reading.answer_type, u.text, reading.count_noun)
+                     and (not ahead or _dated_from(u.text, as_of))
                      and cov[id(u)] >= max(need, TYPED_COVER * cov[id(top)])
                      and all(f.lower() in f"{u.text} {' '.join(u.section.heading_path)}".lower() for f in focus)]
             if not typed:  # an honest partial answer: the fact is missing, what they do say is shown
@@ -264,6 +285,12 @@ class Answerer:
             text = cut_at_line(f"{lead}\n{text}", ANSWER_BUDGET) if lead else text
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
+
+    def written(self, word: str) -> bool:
+        """Do the plans write this word (any form of it), or is it a word of framing or a synonym
+        the scorer reads as the plans' own words?"""
+        return (word in STOPWORDS or word in SYNONYMS or stem(word) in SYNONYMS
+                or self.ctx.lexicon.df.get(stem(word), 0) > 0)
 
     def speaks_of_money(self, u: Unit) -> bool:
         return bool(MONEY_WORDS.search(u.text)) or any(states(a, Route.FUNDING)

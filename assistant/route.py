@@ -59,10 +59,18 @@ _FOLLOW = re.compile(r"^\s*(and|what about|how about|also|then)\b|\b(it|its|that
 _COUNTRY = re.compile(r"\bwhich (?:member )?(country|countries|state|states|nation)\b", re.I)
 # a question after a named person, not a body: "the name of the person who chairs …", "who is the current
 # head of …" (plans name bodies and posts; a person's name is a fact they rarely hold)
-_PERSON = re.compile(r"\b(?:name of the (?:person|official|officer|individual|chair\w*|head|director|president|"
+_PERSON = re.compile(r"\b(?:name of the (?:\w+ ){0,2}(?:person|official|officer|individual|chair\w*|head|director|"
+                     r"president|manager|coordinator|chief|representative|"
                      r"secretary[- ]general|minister)|which (?:person|individual|official)|who (?:is|was) (?:the )?"
                      r"(?:current|present|new) (?:\w+ ){0,2}(?:chair\w*|head|director|president|secretary[- ]general|"
-                     r"minister|coordinator|contact)|who (?:currently|personally) \w+)\b", re.I)
+                     r"minister|coordinator|contact)|who (?:currently|personally) \w+|"
+                     # who holds a post: "who chairs / heads / presides over …", "who is the chair of …"
+                     r"who (?:chair|head|preside|sign)(?:s|ed)?|who(?:'s|’s| is| was) (?:the )?(?:chair\w*|head|"
+                     r"president|director|secretary[- ]general|minister) (?:of|at)|who signed)\b", re.I)
+# the thing a "what / which NOUN …" question asks for, where the noun is followed by the question's
+# verb ("what languages will …", "what salary does …") or "of" ("what percentage of …")
+_ASKED_NOUN = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+)?(?:what|which)\s+([a-z]+)\s+(?:does|do|did|is|are|was|were|"
+                         r"will|would|can|could|should|has|have|of|[a-z]{2,}s)\b", re.I)
 # a question after contact details: a number to call, an e-mail or web address
 _CONTACT = re.compile(r"\b(?:phone|telephone|fax|e-?mail|website|web ?site|web page|url|homepage|postal address|"
                       r"contact details)\b", re.I)
@@ -109,6 +117,7 @@ class Reading:
     window: tuple[date, date] | None  # the time window the question means, if any
     window_text: str  # how the question said it ("next month", "in the next 60 days")
     count_noun: str  # for "how many X": X
+    asked_noun: str  # for "what / which X does …": X
     follow_up: bool
     asks_driver: bool
     asks_funding: bool
@@ -210,6 +219,8 @@ def read_question(question: str, *, as_of: date, has_history: bool = False) -> R
         answer_type = "findings"
     elif route == Route.DEADLINE and window is None and _WHEN_OF.search(q):
         answer_type = "date"
+    asked = _ASKED_NOUN.search(q)
     return Reading(route=route, answer_type=answer_type, window=window, window_text=window_text,
-                   count_noun=count_noun, follow_up=follow_up, asks_driver=asks_driver,
+                   count_noun=count_noun, asked_noun=asked.group(1).lower() if asked else "",
+                   follow_up=follow_up, asks_driver=asks_driver,
                    asks_funding=asks_funding, asks_when=asks_when)

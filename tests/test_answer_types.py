@@ -29,9 +29,30 @@ def test_the_counted_noun_ends_where_the_verb_starts(question: str, noun: str) -
     "What is the name of the person who chairs the Steering Committee?",
     "who is the current head of the secretariat?",
     "which official signed the plan?",
+    "Who chairs the Steering Committee?",
+    "who heads the secretariat?",
+    "What's the name of the project manager at GIZ?",
 ])
 def test_questions_after_a_person(question: str) -> None:
     assert read_question(question, as_of=DAY).answer_type == "person"
+
+
+@pytest.mark.parametrize("question", ["Who leads the interpreters pool?", "who coordinates the annual review?",
+                                      "What is the name of the project?"])
+def test_a_driver_or_a_name_of_a_thing_is_not_a_person(question: str) -> None:
+    assert read_question(question, as_of=DAY).answer_type != "person"
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("What languages will the seminar be held in?", "languages"),
+    ("what salary does a liaison officer get?", "salary"),
+    ("which hotel hosts the meetings?", "hotel"),
+    ("What percentage of the budget goes to cybercrime?", "percentage"),
+    ("What is the budget of the plan?", ""),
+    ("What happens next?", ""),
+])
+def test_the_asked_noun_is_the_word_after_what_before_the_verb(question: str, noun: str) -> None:
+    assert read_question(question, as_of=DAY).asked_noun == noun
 
 
 def test_a_body_is_not_a_person_but_a_titled_name_is() -> None:
