@@ -64,9 +64,10 @@ _PERSON = re.compile(r"\b(?:name of the (?:\w+ ){0,2}(?:person|official|officer|
                      r"secretary[- ]general|minister)|which (?:person|individual|official)|who (?:is|was) (?:the )?"
                      r"(?:current|present|new) (?:\w+ ){0,2}(?:chair\w*|head|director|president|secretary[- ]general|"
                      r"minister|coordinator|contact)|who (?:currently|personally) \w+|"
-                     # who holds a post: "who chairs / heads / presides over …", "who is the chair of …"
-                     r"who (?:chair|head|preside|sign)(?:s|ed)?|who(?:'s|’s| is| was) (?:the )?(?:chair\w*|head|"
-                     r"president|director|secretary[- ]general|minister) (?:of|at)|who signed)\b", re.I)
+                     # who holds a post: "who chairs / heads / presides over …", "who is the chair of …" (not
+                     # "who signed": the parties to an agreement are states and bodies, which plans do name)
+                     r"who (?:chair|head|preside)(?:s|ed)?|who(?:'s|’s| is| was) (?:the )?(?:chair\w*|head|"
+                     r"president|director|secretary[- ]general|minister) (?:of|at))\b", re.I)
 # the thing a "what / which NOUN …" question asks for, where the noun is followed by the question's
 # verb ("what languages will …", "what salary does …") or "of" ("what percentage of …")
 _ASKED_NOUN = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+)?(?:what|which)\s+([a-z]+)\s+(?:does|do|did|is|are|was|were|"

@@ -26,7 +26,7 @@ from assistant.answering import Answerer
 from assistant.compose import cite_only_what_is_shown
 from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
-from assistant.evidence import Lexicon
+from assistant.evidence import Lexicon, has_answer_type
 from assistant.grounded import grounded_answer
 from assistant.intent import Intent, IntentClassifier, mask_plans
 from assistant.kinds.base import Ask, Context
@@ -141,6 +141,9 @@ class Assistant:
             # the previous answer's subject, then the kind the meaning names, then a close second guess
             if name in self.kinds and answer is None:  # a kind may find the question is not its kind after all
                 answer = self.kinds[name].answer(ask, self.context)
+                if answer is not None and not answer.refused and reading.answer_type in _NAMED_FACTS \
+                        and not has_answer_type(reading.answer_type, answer.answer):
+                    answer = None  # "in which city was it adopted?": a card without the place does not answer
         if answer is None and not plans and (
                 (reading.route == Route.CROSS_PLAN and not self.has_topic(resolved))
                 or (_ALL_PLANS.search(question) and matched_aspect(question, strong_only=True) in WHOLE_PLAN)):
@@ -168,6 +171,11 @@ class Assistant:
 
             answer = phrase(self.llm, resolved, answer)
         return answer
+
+
+# fact kinds a plan card or a count never makes up: when the kind's answer lacks the one asked for, the
+# passages are searched for it (and the answer says the plans do not say, if none holds it)
+_NAMED_FACTS = frozenset({"person", "contact", "place", "date_day"})
 
 
 def runner_up(intent: Intent, classifier: IntentClassifier, kind: str) -> str:

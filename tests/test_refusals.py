@@ -38,6 +38,8 @@ def test_missing_facts_are_refused(assistant, name, floor):
     ("Who chairs the ECO Steering Committee?", "chair"),
     ("What salary does a Europol liaison officer in the Western Balkans get?", "salary"),
     ("what's the exact date of the next ECO ministerial meeting?", "date"),
+    # a plan card (the overview kind) without the place asked for does not answer it
+    ("In which city was the BSEC 2021 plan adopted?", "place"),
 ])
 def test_a_partial_answer_shows_what_the_plans_do_say(assistant, question, kind):
     answer = assistant.ask(question, as_of=AS_OF)
