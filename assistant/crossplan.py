@@ -36,7 +36,9 @@ from assistant.policy import (
 )
 from assistant.retrieve import Hit
 from assistant.route import Route
+from indexer.models import Section
 
+HEADING_CHARS = 90  # a heading quoted to say where a plan deals with the topic
 PER_PLAN_CHARS = 300  # one line per plan when several plans are listed
 PAIR_CHARS = 650  # one paragraph per plan when two named plans are compared
 SECOND_UNIT = 0.75  # a further unit is shown when it scores at least this share of the plan's best
@@ -107,18 +109,50 @@ def plan_evidence(ans: Answerer, q: Query, hits: list[Hit], more: bool = False) 
     need = SHORT_TOPIC_COVER if len(q.terms) <= 2 else MIN_COVERAGE
     if not ranked or (best_dense < SEMANTIC_SUPPORT and cover < need):
         return False, [], ""
+    if len(q.terms) <= 2:
+        # "drug trafficking": a passage on human trafficking is close in meaning, yet another topic; a
+        # plan that nowhere writes the topic's main word (or a synonym of it) does not address it
+        main = max(q.terms, key=ans.ctx.lexicon.idf)
+        if not any(ans.ctx.lexicon.coverage([main], u.text, " ".join(u.section.heading_path), q.aliases) > 0
+                   for _, u, _ in ranked):
+            return False, [], ""
     # a unit must hold some of the topic's words, or come from a passage close in meaning
     dense_of = {h.section.id: h.dense or 0.0 for h in hits}
     good = [(s, u) for s, u, c in ranked
             if c >= min(need, cover) or dense_of.get(u.section.id, 0.0) >= SEMANTIC_SUPPORT]
     if not good:
         return False, [], ""
+    # a part of the plan given to the topic (its heading names it) says how the plan deals with it
+    # better than a mention in passing elsewhere: its best unit comes first
+    main = max(q.terms, key=ans.ctx.lexicon.idf) if q.terms else ""
+    dedicated = [g for g in good if main and ans.ctx.lexicon.coverage([main], _group_heading(ans, g[1].section), "",
+                                                                        q.aliases) > 0]
+    if dedicated and dedicated[0] is not good[0]:
+        good = [dedicated[0]] + [g for g in good if g is not dedicated[0]]
     picked = [good[0][1]]
     for s, u in good[1:PAIR_UNITS_READ if more else UNITS_READ]:
         if s >= (PAIR_UNIT if more else SECOND_UNIT) * good[0][0] and all(u.text != p.text for p in picked):
             picked.append(u)
     support = " ".join(f"{u.text} {' '.join(u.section.heading_path)}" for _, u in good[:SUPPORT_UNITS])
     return True, picked, support
+
+
+def _group_heading(ans: Answerer, sec: Section) -> str:
+    """The heading a passage sits under (for a table row, a heading or an action's own section,
+    whose last heading is the action's title: the one above it)."""
+    last = sec.heading_path[-1] if sec.heading_path else ""
+    own = sec.kind in ("table_row", "heading") or any(a.title and a.title in last for a in ans.ctx.actions_of(sec.id))
+    path = sec.heading_path[:-1] if own else sec.heading_path
+    return path[-1] if path else ""
+
+
+def under_heading(ans: Answerer, q: Query, units: list[Unit]) -> str:
+    """"under “Need 8 Illicit Drugs, incl. their online sale”: " when the plan's best passage sits under
+    a heading of the topic (a part of the plan given to it, not a mention in passing), else ""."""
+    heading = _group_heading(ans, units[0].section)
+    if not heading or heading in units[0].text or ans.ctx.lexicon.coverage(q.terms, heading) <= 0:
+        return ""
+    return f"under “{shorten(heading, HEADING_CHARS)}”: "
 
 
 def render_plan(ans: Answerer, q: Query, units: list[Unit], cites: Citations, limit: int) -> str:
@@ -200,7 +234,10 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
                 f"{join_names(names)}; {join_names(missing)} "
                 f"{'does' if len(missing) == 1 else 'do'} not.")
     limit = PAIR_CHARS if pair else PER_PLAN_CHARS
-    lines = [f"- **{n}**: {render_plan(ans, tq, units, cites, limit)}" for n, units in found.items()]
+    lines = []
+    for n, units in found.items():
+        where = under_heading(ans, tq, units)  # said within the plan's share of the room
+        lines.append(f"- **{n}**: {where}{render_plan(ans, tq, units, cites, limit - len(where))}")
     if pair and len(found) == 2:
         diff = compare_pair(ans, tq, support, names)
         if diff:

@@ -68,3 +68,18 @@ def test_a_question_about_the_plans_form_is_counted_from_the_records(assistant):
 def test_an_off_topic_question_is_refused(assistant):
     a = assistant.ask("Which plans say anything about the football world cup?")
     assert a.refused, a.answer
+
+
+def test_a_passage_on_another_kind_of_trafficking_does_not_count(assistant):
+    # CICA's human-trafficking seminar is close in meaning to "drug trafficking", yet CICA never
+    # writes of drugs (nor narcotics): it is named among the plans that do not address the topic
+    answer = assistant.ask("Which plans address drug trafficking?")
+    head = answer.answer.splitlines()[0]
+    assert "CICA" in head.split(";")[-1] and "do not" in head, head
+
+
+def test_a_part_of_the_plan_given_to_the_topic_is_shown_first_and_named(assistant):
+    answer = assistant.ask("Which plans address drug trafficking?")
+    lines = {ln.split("**")[1]: ln for ln in answer.answer.splitlines() if ln.startswith("- **")}
+    assert "referred to the said Plan of Action" in lines["ECO"]  # its "a) Illicit Drugs" part
+    assert "under “Need 8 Illicit drugs" in lines["WBCSCi 2018-2020"]
