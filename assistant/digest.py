@@ -106,9 +106,10 @@ class Digest:
 
 
 def build_digest(store: RecordStore, query: DigestQuery, *, previous: dict | None = None,
-                 periods: dict[str, DateRange] | None = None) -> Digest:
+                 periods: dict[str, DateRange] | None = None, tracking: bool = True) -> Digest:
     """The digest of ``query`` over the records in ``store``; ``previous`` is the snapshot of the
-    previous digest of the same subscription (None the first time: nothing is reported as changed)."""
+    previous digest of the same subscription (None the first time: nothing is reported as changed).
+    ``tracking=False``: a one-off digest (the page, App Home) whose text says nothing of changes."""
     periods = plan_horizons(store) if periods is None else periods
     names = {p.id: p.short_name for p in store.plans()}
     as_of, until = query.as_of, query.as_of + timedelta(days=query.within)
@@ -136,7 +137,7 @@ def build_digest(store: RecordStore, query: DigestQuery, *, previous: dict | Non
                     for k, (kind, aid, state, fields, _) in enumerate(found))
     plan_name = names.get(query.plan or "") if query.plan else None
     since = previous.get("as_of") if previous is not None else None
-    text = compose(query, plan_name, due, overdue, changed, since, first=previous is None)
+    text = compose(query, plan_name, due, overdue, changed, since, first=previous is None, tracking=tracking)
     return Digest(query, plan_name, due, overdue, changed, since, text, tuple(cites.items), current)
 
 
@@ -228,7 +229,7 @@ def heading(query: DigestQuery, plan_name: str | None) -> str:
 
 
 def compose(query: DigestQuery, plan_name: str | None, due: tuple[DigestItem, ...], overdue: tuple[DigestItem, ...],
-            changed: tuple[DigestItem, ...], since: str | None, *, first: bool) -> str:
+            changed: tuple[DigestItem, ...], since: str | None, *, first: bool, tracking: bool = True) -> str:
     window = f"the next {query.within} days"
     out = [f"**{heading(query, plan_name)}**"]
     if due:
@@ -248,8 +249,8 @@ def compose(query: DigestQuery, plan_name: str | None, due: tuple[DigestItem, ..
         out += [line(i) for i in changed[:DIGEST_CHANGED_LINES]]
         if len(changed) > DIGEST_CHANGED_LINES:
             out.append(f"- … and {len(changed) - DIGEST_CHANGED_LINES} more")
-    elif first:
+    elif tracking and first:
         out.append("_Changes to deadlines, status, drivers and funding are reported from the next digest on._")
-    else:
+    elif tracking:
         out.append(f"No deadline, status, driver or funding changed since the last digest (of {since}).")
     return "\n".join(out)

@@ -227,6 +227,9 @@ def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_
     from bots.api import install_routes
 
     install_routes(app, backend)
+    from bots.api_deadlines import install_deadline_routes
+
+    install_deadline_routes(app, backend)  # GET /api/deadlines.ics, /api/digest
     if settings.slack_bot_token or settings.slack_signing_secret:
         from bots.slack import mount_slack  # POST /slack/events (slack-bolt), over backend.assistant()
 
