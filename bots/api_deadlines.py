@@ -43,6 +43,11 @@ def _funding(value: str | None) -> str | None:
     return funding
 
 
+def _plan_id(store: Any, plan: str | None) -> str | None:
+    name = _clean(plan)
+    return resolve_plan(store, name).id if name else None
+
+
 def install_deadline_routes(app: FastAPI, backend: Any) -> None:
     @app.get("/api/deadlines.ics", tags=["deadlines"], response_class=Response,
              summary="The deadlines as a calendar feed (iCalendar)",
@@ -58,7 +63,7 @@ def install_deadline_routes(app: FastAPI, backend: Any) -> None:
                       ) -> Response:
         store = backend.records()
         day = parse_as_of(as_of) or date.today()
-        plan_id = resolve_plan(store, plan).id if _clean(plan) else None
+        plan_id = _plan_id(store, plan)
         flt = ActionFilter(plan=plan_id, driver=_clean(driver), funding=_funding(funding), as_of=day)
         base = backend.settings.public_url or str(request.base_url)
         name = "Plans of action: deadlines" + (f" ({store.plan(plan_id).short_name})" if plan_id else "")
@@ -78,7 +83,7 @@ def install_deadline_routes(app: FastAPI, backend: Any) -> None:
         changed is kept per Slack subscription or `plans digest` key). Every item cites its passage."""
         store = backend.records()
         day = parse_as_of(as_of) or date.today()
-        plan_id = resolve_plan(store, plan).id if _clean(plan) else None
+        plan_id = _plan_id(store, plan)
         query = DigestQuery(as_of=day, within=within, plan=plan_id, driver=_clean(driver), funding=_funding(funding))
         out = build_digest(store, query, tracking=False).to_json()
         out.pop("changed")
