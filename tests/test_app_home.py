@@ -127,3 +127,17 @@ def test_without_a_public_page_a_passage_opens_in_a_modal(indexed, mock, tmp_pat
         assert section.text[:80] in text and first["value"] in text
     finally:
         space.stop()
+
+
+def test_the_manifest_enables_app_home_and_the_digest_commands():
+    from pathlib import Path
+
+    import yaml
+
+    manifest = yaml.safe_load((Path(__file__).parents[1] / "bots" / "slack_manifest.yaml").read_text())
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"users:read", "chat:write", "chat:write.public", "commands"} <= scopes
+    hint = manifest["features"]["slash_commands"][0]["usage_hint"]
+    assert "subscribe [daily|weekly|monthly] [plan <name>] [driver <name>]" in hint and "unsubscribe <n>" in hint
