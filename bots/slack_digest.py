@@ -44,6 +44,9 @@ from plans.settings import Settings
 
 log = logging.getLogger("bots.slack")
 HOME_DAYS = 30  # App Home looks this far ahead
+# Slack's answers to a post that will not change by trying again (others, like rate limits, are retried)
+LASTING_REFUSALS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive",
+                              "invalid_auth", "restricted_action", "cannot_dm_bot"})
 
 
 class DigestSlack:
@@ -181,8 +184,15 @@ class DigestSlack:
             self.store.keep_snapshot(sub.key, digest.snapshot)
             return "silent"
         message = render_digest(digest, self.links(records), title=title)
-        client.chat_postMessage(channel=sub.channel, blocks=message.blocks, text=message.text,
-                                unfurl_links=False, unfurl_media=False)
+        try:
+            client.chat_postMessage(channel=sub.channel, blocks=message.blocks, text=message.text,
+                                    unfurl_links=False, unfurl_media=False)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in LASTING_REFUSALS:  # trying again in a minute would not help: this period is lost
+                log.error("Slack refused digest %s in %s (%s)", sub.id, sub.channel, error)
+                return f"refused: {error}"
+            raise
         self.store.keep_snapshot(sub.key, digest.snapshot)
         return "posted"
 

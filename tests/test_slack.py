@@ -39,13 +39,15 @@ PAMECA_SECTION = "wbcsci-integrative-plan-of-action-2018-2020:0079"
 # --- a local Slack Web API ----------------------------------------------------------------------
 
 class MockSlack:
-    """Answers auth.test and users.info (a user's time zone: ``user_tz``, else America/New_York); records
+    """Answers auth.test and users.info (a user's time zone: ``user_tz``, else America/New_York), refuses
+    posts to the channels in ``refuse``; records
     chat.postMessage, chat.postEphemeral, chat.update, views.publish, views.open and posts to
     response_url endpoints (/response/<name>)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict, dict]] = []
         self.user_tz: dict[str, str] = {}
+        self.refuse: dict[str, str] = {}  # channel -> the error chat.postMessage answers there
         self.lock = threading.Lock()
         self.counter = 0
         mock = self
@@ -102,6 +104,8 @@ class MockSlack:
         if name == "auth.test":
             return 200, {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "plans",
                          "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+        if name == "chat.postMessage" and body.get("channel") in self.refuse:
+            return 200, {"ok": False, "error": self.refuse[body["channel"]]}
         if name == "chat.postMessage":
             return 200, {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {**body, "ts": ts}}
         if name == "chat.postEphemeral":

@@ -239,6 +239,24 @@ def test_a_dm_digest_follows_the_users_time_zone_and_quiet_ones_stay_silent_when
     assert "Nothing due in the next 30 days (to 2018-06-01)." in texts(post["blocks"])
 
 
+def test_a_refused_post_is_tried_again_unless_the_refusal_lasts(space, clock, mock):
+    space.command("subscribe weekly", channel="C0BUSY")
+    space.command("subscribe weekly", channel="C0GONE")
+    mock.refuse.update({"C0BUSY": "ratelimited", "C0GONE": "channel_not_found"})
+    clock.set(berlin(2018, 5, 7, 9, 0).astimezone(UTC))
+    sched = space.scheduler()
+    done = sched.tick()
+    assert done[1].startswith("failed:") and done[2] == "refused: channel_not_found"
+    del mock.refuse["C0BUSY"]
+    clock.set(berlin(2018, 5, 7, 9, 1).astimezone(UTC))  # the minute's re-read tries again
+    assert sched.tick() == {1: "posted"}
+    assert len(space.posts("C0BUSY")) == 2  # the refused attempt and the post
+    store = space.app.state.digests.store
+    assert [r["status"] for r in store.runs(1)] == ["posted"]
+    assert [r["status"] for r in store.runs(2)] == ["refused: channel_not_found"]
+    mock.refuse.clear()
+
+
 def test_bad_subscriptions_are_refused_with_a_sentence(space):
     assert "No plan matches 'atlantis'" in space.command("subscribe plan atlantis", channel="C0BAD")
     assert "'Mars/Olympus' is not a time zone" in space.command("subscribe tz Mars/Olympus", channel="C0BAD")
