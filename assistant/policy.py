@@ -88,6 +88,13 @@ DEADLINE_LINES = 6  # actions shown in a deadline window or overdue list; the re
 NEXT_DUE_LINES = 3  # actions shown that share the next deadline
 LATEST_DEADLINES = 3  # the latest deadlines named when nothing falls due in the window
 
+# -- digests (assistant.digest: `plans digest`, Slack subscriptions, App Home, the Deadlines page) ---
+DIGEST_DAYS = 30  # the window a digest looks ahead when none is asked for
+DIGEST_MAX_DAYS = 3660  # the longest window a digest or a subscription may ask for (ten years)
+DIGEST_DUE_LINES = 20  # actions due in the window shown in a digest's text; the rest are counted
+DIGEST_OVERDUE_LINES = 10  # overdue actions shown (the most recently ended first); the rest are counted
+DIGEST_CHANGED_LINES = 20  # changed, new and removed actions shown
+
 # -- cross-plan answers (assistant.crossplan) ------------------------------------------------------
 HELD_WORD_COVER = 0.5  # a topic word counts as held by a plan's passages at this coverage (two plans compared)
 UNITS_READ = 4  # a plan's best units looked at for a further unit to show (several plans listed)

@@ -275,6 +275,16 @@ def feedback(as_json: bool = typer.Option(False, "--json", help="Print the count
             typer.echo(f"  👎 {a['down']} 👍 {a['up']}  {a['question'][:100]}")
 
 
+def _register_digest() -> None:
+    from bots.cli_digest import digest_command
+
+    app.command("digest", help="What is due within DAYS, what is overdue and what changed since the previous "
+                               "digest; every line cites its passage.")(digest_command)
+
+
+_register_digest()
+
+
 def _register_eval() -> None:
     try:
         from eval.cli import eval_command

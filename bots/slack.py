@@ -24,6 +24,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from starlette.responses import Response
 
+from bots.digest_store import now_utc, open_digest_store
 from bots.feedback import FeedbackStore, open_feedback
+from bots.slack_digest import DigestSlack
 from bots.slack_listeners import Listeners
 from bots.slack_state import SeenEvents, Threads
+from indexer.pipeline import ServingRecords
 from plans.errors import ConfigError, PlansError
 from plans.settings import SLACK_API_URL, Settings
 
@@ -104,12 +108,21 @@ def slack_http_enabled(settings: Settings) -> bool:
     return True
 
 
+def digests_for(settings: Settings, index_settings: Settings | None = None, *,
+                clock: Callable[[], datetime] = now_utc) -> DigestSlack:
+    """Subscriptions (in ``settings.data_dir``) over the index ``index_settings`` serves (the same
+    settings unless an assistant over another index was given), read afresh after each re-index."""
+    return DigestSlack(settings, ServingRecords(index_settings or settings), open_digest_store(settings), clock=clock)
+
+
 def create_slack_app(settings: Settings, assistant: Any, *, client: WebClient | None = None,
                      verify_token: bool = False, feedback: FeedbackStore | None = None,
-                     threads: Threads | None = None, seen: SeenEvents | None = None) -> App:
+                     threads: Threads | None = None, seen: SeenEvents | None = None,
+                     digests: DigestSlack | None = None) -> App:
     """The bolt App with every listener. ``assistant`` is an Assistant or a callable returning one
     (built on first use). ``verify_token`` calls auth.test now (Socket Mode); otherwise bolt calls
-    it on the first request, so the web app starts even while Slack is unreachable."""
+    it on the first request, so the web app starts even while Slack is unreachable. ``digests``:
+    the subscriptions and App Home (``digests_for(settings)`` when not given)."""
     token = check_bot_token(settings)
     base = api_url(settings)
     client = client or WebClient(token=token, base_url=base)
@@ -124,7 +137,8 @@ def create_slack_app(settings: Settings, assistant: Any, *, client: WebClient | 
         raise PlansError(f"Slack cannot be reached at {base}: {exc}") from exc
     data_dir = Path(settings.data_dir)
     Listeners(settings, get_assistant, feedback or open_feedback(settings),
-              threads or Threads(data_dir / "slack.sqlite"), seen or SeenEvents()).register(app)
+              threads or Threads(data_dir / "slack.sqlite"), seen or SeenEvents(),
+              digests or digests_for(settings)).register(app)
     return app
 
 
@@ -144,7 +158,8 @@ def mount_slack(app: FastAPI, backend: Any) -> bool:
     """Mount the Slack app at POST /slack/events when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
     if not slack_http_enabled(backend.settings):
         return False
-    bolt = create_slack_app(backend.settings, backend.assistant)
+    digests = digests_for(backend.settings, backend.index_settings, clock=backend.clock)
+    bolt = create_slack_app(backend.settings, backend.assistant, digests=digests)
     handler = ThreadedSlackHandler(bolt)
 
     async def slack_events(request: Request) -> Response:
@@ -152,6 +167,7 @@ def mount_slack(app: FastAPI, backend: Any) -> bool:
 
     app.add_api_route("/slack/events", slack_events, methods=["POST"], include_in_schema=False)
     app.state.slack = bolt
+    app.state.digests = digests  # the web app's lifespan starts and stops its scheduler
     log.info("Slack app mounted at /slack/events")
     return True
 
@@ -168,7 +184,8 @@ def run_socket_mode(settings: Settings, assistant: Any = None, *, block: bool = 
         from assistant.service import Assistant
 
         assistant = Assistant(settings)  # load the index first: a missing one fails before connecting
-    bolt = create_slack_app(settings, assistant, verify_token=True)
+    digests = digests_for(settings, getattr(assistant, "settings", None))
+    bolt = create_slack_app(settings, assistant, verify_token=True, digests=digests)
     handler = SocketModeHandler(bolt, app_token)
     try:
         handler.connect()
@@ -177,6 +194,7 @@ def run_socket_mode(settings: Settings, assistant: Any = None, *, block: bool = 
                           f"connections:write scope, with Socket Mode turned on for the app.") from exc
     if not block:
         return handler
+    digests.start(bolt.client)  # post subscribed digests on time
     print("plans: connected to Slack in Socket Mode; mention the app, DM it or use /plans (Ctrl-C stops)",
           flush=True)
     try:
@@ -184,5 +202,6 @@ def run_socket_mode(settings: Settings, assistant: Any = None, *, block: bool = 
     except KeyboardInterrupt:
         pass
     finally:
+        digests.stop()
         handler.close()
     return None

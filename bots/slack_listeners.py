@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.policy import MAX_QUESTION
 from bots.feedback import FeedbackStore, new_id
-from bots.slack_query import Command, clean_text, parse_command, split_options
+from bots.slack_query import SUBSCRIPTION_COMMANDS, Command, clean_text, parse_command, split_options
 from bots.slack_render import (
     APOLOGY,
     Links,
@@ -49,8 +49,9 @@ class Listeners:
     """The bolt listeners, over an assistant given directly or built on first use."""
 
     def __init__(self, settings: Settings, get_assistant: Callable[[], Any], feedback: FeedbackStore,
-                 threads: Threads, seen: SeenEvents) -> None:
+                 threads: Threads, seen: SeenEvents, digests: Any = None) -> None:
         self.settings = settings
+        self.digests = digests  # bots.slack_digest.DigestSlack: subscriptions and App Home
         self.bot = get_assistant
         self.feedback = feedback
         self.threads = threads
@@ -64,6 +65,8 @@ class Listeners:
         app.action("feedback_up")(self.on_feedback)
         app.action("feedback_down")(self.on_feedback)
         app.action("share_in_channel")(self.on_share)
+        if self.digests is not None:
+            self.digests.register(app)
         app.error(self.on_error)
 
     # --- events -------------------------------------------------------------------------------
@@ -219,9 +222,10 @@ class Listeners:
 
     # --- the slash command and the buttons ----------------------------------------------------
 
-    def on_command(self, ack: Callable, command: dict, respond: Callable) -> None:
-        """`/plans ask|actions|deadlines|help`: ack at once (Slack allows 3 s), then post the result
-        to the response_url, visible only to the caller until they share it."""
+    def on_command(self, ack: Callable, command: dict, respond: Callable, client: Any) -> None:
+        """`/plans ask|actions|deadlines|subscribe|subscriptions|unsubscribe|help`: ack at once (Slack
+        allows 3 s), then post the result to the response_url, visible only to the caller until they
+        share it."""
         text = command.get("text") or ""
         try:
             cmd = parse_command(text)
@@ -235,7 +239,10 @@ class Listeners:
         user, channel = command.get("user_id"), command.get("channel_id")
         asked = f"{command.get('command') or '/plans'} {text}".strip()
         try:
-            if cmd.kind == "ask":
+            if cmd.kind in SUBSCRIPTION_COMMANDS:
+                message = self.digests.command(cmd, user=user or "", channel=channel or "", client=client) \
+                    if self.digests is not None else render_notice("Digests are not set up in this app.")
+            elif cmd.kind == "ask":
                 message = self.answer(cmd.question, as_of=cmd.as_of, plan=cmd.plan, share=True, echo=True,
                                       conversation=f"slash:{channel}:{user}", channel=channel, user=user)
             else:

@@ -291,9 +291,13 @@ and follow-ups in that thread (“and who funds it?”) need no mention.
 • `/plans ask <question>` — e.g. `/plans ask what is still seeking funding? as-of:2018-05-01`
 • `/plans actions driver:<name> funding:seeking due:60d plan:<plan>` — action records, filtered
 • `/plans deadlines [as-of:YYYY-MM-DD] [60d]` — what falls due in the window (default 60 days from today)
+• `/plans subscribe [daily|weekly|monthly] [plan <name>] [driver <name>]` — a digest of deadlines posted \
+here (weekly: Monday 09:00); add `at 08:30`, `tz Europe/Berlin`, `60d` or `quiet` (nothing when empty)
+• `/plans subscriptions` — the digests of this channel and yours; `/plans unsubscribe <number>` stops one
 • `/plans help` — this message
 Slash-command results are visible only to you until you press *Share in channel*."""
 
 
 def render_help() -> Message:
-    return Message([section(HELP)], "How to ask the plans: mention me, DM me, or use /plans ask|actions|deadlines.")
+    return Message([section(HELP)],
+                   "How to ask the plans: mention me, DM me, or use /plans ask|actions|deadlines|subscribe.")

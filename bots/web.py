@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,20 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 class Backend:
     """Holds the assistant, built once on first use (or by a background warm-up)."""
 
-    def __init__(self, settings: Settings, assistant: Any = None) -> None:
+    def __init__(self, settings: Settings, assistant: Any = None, clock: Callable[[], datetime] | None = None) -> None:
         self.settings = settings
         self._assistant = assistant
+        self.clock = clock or (lambda: datetime.now(UTC))  # the digests' time (tests drive it by hand)
         self._records: Any = None
         self._lock = threading.Lock()
         self._records_lock = threading.Lock()
         self._loader: threading.Thread | None = None
         self.load_error: PlansError | None = None
+
+    @property
+    def index_settings(self) -> Settings:
+        """The settings of the index served: the given assistant's, else the app's."""
+        return getattr(self._assistant, "settings", None) or self.settings
 
     @property
     def loaded(self) -> bool:
@@ -199,22 +206,31 @@ class ApiCors:
         await (self.cors if api else self.app)(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_up: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_up: bool = True,
+               clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The FastAPI app. ``assistant`` is built from ``settings`` on first use when not given;
-    ``warm_up`` starts building it in the background when the server starts."""
+    ``warm_up`` starts building it in the background when the server starts. With Slack set up, the
+    server's lifespan runs the digest scheduler; ``clock`` is its time (UTC now when not given)."""
     if settings is None and assistant is not None:
         settings = assistant.settings
     if settings is None:
         from plans.settings import get_settings
 
         settings = get_settings()
-    backend = Backend(settings, assistant)
+    backend = Backend(settings, assistant, clock)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm_up:
             backend.warm_up()
-        yield
+        digests = getattr(app.state, "digests", None)
+        if digests is not None:  # Slack is mounted: post subscribed digests on time
+            digests.start(app.state.slack.client)
+        try:
+            yield
+        finally:
+            if digests is not None:
+                digests.stop()
 
     app = FastAPIOffline(title="plans", version="0.1.0", lifespan=lifespan,
                          description="Ask the plans of action on combating organised crime. "
@@ -227,6 +243,9 @@ def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_
     from bots.api import install_routes
 
     install_routes(app, backend)
+    from bots.api_deadlines import install_deadline_routes
+
+    install_deadline_routes(app, backend)  # GET /api/deadlines.ics, /api/digest
     if settings.slack_bot_token or settings.slack_signing_secret:
         from bots.slack import mount_slack  # POST /slack/events (slack-bolt), over backend.assistant()
 

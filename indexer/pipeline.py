@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -125,6 +126,32 @@ def open_records(settings: Settings) -> RecordStore:
     if not gen:
         raise IndexMissingError("No index found: run `plans index` first.")
     return RecordStore(records_path(settings, gen))
+
+
+class ServingRecords:
+    """The record store of the generation serving now, opened again after `plans index` (or
+    ``--watch``) swapped in a new one: for long-running work (the digest scheduler) that must see
+    re-indexed plans without a restart.
+
+    Example::
+
+        records = ServingRecords(settings)
+        records().actions()        # the current generation's records, whenever it is called
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._generation: str | None = None
+        self._store: RecordStore | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> RecordStore:
+        gen = current_generation(self.settings)
+        with self._lock:
+            if self._store is None or gen != self._generation:
+                self._store = open_records(self.settings)  # the old one is left to readers still holding it
+                self._generation = gen
+            return self._store
 
 
 def open_vectors(settings: Settings, embedder: Embeddings) -> VectorStore:

@@ -52,6 +52,32 @@ def closest_name(word: str, names: Iterable[str]) -> str | None:
     return close[0] if close else next((n for n in names if sorted(n) == sorted(low)), None)
 
 
+def _plan_words(plans: list[Plan]) -> dict[str, Plan]:
+    """Each word that names a plan (``plan_keys``, no bare years), for reading a misspelt name."""
+    return {k: p for p in plans for k in plan_keys(p) if not k.isdigit()}
+
+
+def match_plan(store: RecordStore, text: str) -> tuple[Plan, str | None]:
+    """A plan as a person types it: ``resolve_plan``, and when no plan matches, the plan whose name
+    the text is a misspelling of (``closest_name``: "ECOO" -> ECO). Returns the plan and, when it was
+    read as another name, a sentence saying so ("Taking “ecoo” as ECO."); an unknown or ambiguous
+    name raises as ``resolve_plan`` does.
+
+    Example::
+
+        plan, note = match_plan(store, "wbcsi")   # the WBCSCi plan, 'Taking “wbcsi” as WBCSCi 2018-2020.'
+    """
+    try:
+        return resolve_plan(store, text), None
+    except NotFoundError:
+        by_key = _plan_words(store.plans())
+        close = closest_name(text.strip().lower(), by_key)
+        if close is None:
+            raise
+        plan = by_key[close]
+        return plan, f"Taking “{text.strip()}” as {plan.short_name}."
+
+
 def resolve_plan(store: RecordStore, text: str) -> Plan:
     """A plan by id, organisation or a word of its title ("wbcsci", "eco", "2021")."""
     plans = store.plans()
@@ -72,7 +98,7 @@ def resolve_plan(store: RecordStore, text: str) -> Plan:
             hits = narrowed or hits
     if not hits:
         names = ", ".join(p.id for p in plans)
-        by_key = {k: p for p in plans for k in plan_keys(p) if not k.isdigit()}
+        by_key = _plan_words(plans)
         close = closest_name(needle, by_key)
         hint = f" Did you mean {close} ({by_key[close].id})?" if close else ""
         raise NotFoundError(f"No plan matches {text!r}.{hint} Known plans: {names}.")
@@ -112,6 +138,28 @@ def due_date(a: Action, as_of: date, period: DateRange | None) -> date | None:
     rng = DateRange(start=a.start, end=a.end, precision=a.precision, recurrence=a.recurrence,
                     permanent=a.status == "permanent")
     return next_due(within_period(rng, period), as_of)
+
+
+def due_dates(a: Action, period: DateRange | None, lo: date, hi: date, limit: int = 400) -> list[date]:
+    """Every date in [lo, hi] on which the action falls due (``due_date`` from ``lo`` on, then from
+    the day after each due date): its end, or each recurrence, within its plan's ``period``.
+
+    Example::
+
+        due_dates(each_semester, DateRange(date(2011, 7, 1), date(2013, 6, 30)), date(2011, 7, 1), date(2013, 12, 31))
+        # [2011-12-31, 2012-06-30, 2012-12-31, 2013-06-30]: the plan ends in June 2013
+    """
+    out: list[date] = []
+    day = lo
+    while len(out) < limit and day <= hi and (due := due_date(a, day, period)) is not None and due <= hi:
+        out.append(due)
+        day = due + timedelta(days=1)
+    return out
+
+
+def is_overdue(a: Action, as_of: date) -> bool:
+    """Past its end date on ``as_of`` and not marked done (nor permanent)."""
+    return bool(a.end and a.end < as_of and a.status not in {"done", "permanent"})
 
 
 def with_due(store: RecordStore, actions: Iterable[Action], as_of: date) -> list[tuple[Action, date | None]]:
@@ -156,7 +204,7 @@ def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
             continue
         if flt.funding and a.funding_status != flt.funding:
             continue
-        if flt.overdue and not (a.end and a.end < as_of and a.status not in {"done", "permanent"}):
+        if flt.overdue and not is_overdue(a, as_of):
             continue
         if flt.due_within is not None:
             due = due_date(a, as_of, periods.get(a.plan))

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     slack_app_token: str = Field("", repr=False, description="Slack app-level token (xapp-..., Socket Mode).",
                                  validation_alias=AliasChoices("SLACK_APP_TOKEN", "PLANS_SLACK_APP_TOKEN"))
     slack_api_url: str = Field(SLACK_API_URL, description="The Slack Web API (the tests point it at a local mock).")
+    slack_timezone: str = Field("UTC", description="The workspace's time zone (an IANA name such as Europe/Berlin): "
+                                                 "when channel digests are posted; a DM digest follows the user's "
+                                                 "own Slack time zone, and any digest may name its own.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -77,6 +80,18 @@ class Settings(BaseSettings):
             for origin in value:
                 if origin != "*" and not origin.startswith(("http://", "https://")):
                     raise ValueError(f"PLANS_CORS_ORIGINS: {origin!r} is not an origin like https://host:port")
+        return value
+
+    @field_validator("slack_timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        value = value.strip() or "UTC"
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"PLANS_SLACK_TIMEZONE: {value!r} is not a time zone like Europe/Berlin") from exc
         return value
 
     @field_validator("chroma_url")

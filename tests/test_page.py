@@ -268,3 +268,65 @@ def test_a_passage_link_opens_the_passage(desktop, site):
     passage.wait_for()
     assert passage.inner_text().strip()
     assert page.locator("#panel").is_visible()
+
+
+@pytest.fixture(scope="module")
+def deadline_site(tmp_path_factory):
+    """The page over a fake-embedder index of the corpus, no assistant: the Deadlines view reads only
+    the action records (/api/plans, /api/digest, /api/deadlines.ics)."""
+    import shutil
+
+    from bots.web import create_app
+    from indexer.embed import FakeEmbedder
+    from indexer.pipeline import run_index
+    from tests.conftest import CORPUS, make_settings
+
+    base = tmp_path_factory.mktemp("deadlines-page")
+    shutil.copytree(CORPUS, base / "corpus")
+    settings = make_settings(base / "corpus", base / "data")
+    run_index(settings, embedder=FakeEmbedder(), progress=False)
+    with running(create_app(settings, warm_up=False)) as url:
+        yield url
+
+
+def test_the_deadlines_view_lists_due_and_overdue_and_links_the_calendar_feed(desktop, deadline_site):
+    from icalendar import Calendar
+    from playwright.sync_api import expect
+
+    page = desktop
+    open_page(page, deadline_site)
+    page.fill("#as-of", "2018-05-01")
+    page.get_by_role("tab", name="Deadlines").click()
+    summary = page.locator("#d-summary")
+    expect(summary).to_have_text(re.compile(r"^Nothing due in the next 30 days \(to 2018-05-31\); 9 overdue"))
+    page.select_option("#d-within", "60")
+    expect(summary).to_have_text("3 due in the next 60 days (to 2018-06-30); 9 overdue (past their end date, "
+                                 "not marked done), as of 2018-05-01.")
+    due = page.locator("#d-due tbody tr")
+    assert due.count() == 3 and page.locator("#d-overdue tbody tr").count() == 9
+    assert "Provision of equipment" in due.nth(2).inner_text() and "2018-06-30" in due.nth(2).inner_text()
+    link = page.locator("#d-calendar")
+    assert link.get_attribute("href") == deadline_site.replace("http://", "webcal://") + "/api/deadlines.ics"
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "screenshot-deadlines.png"))
+    # the feed's address follows the filters, and the feed behind it holds only what they keep
+    page.select_option("#d-plan", "wbcsci-integrative-plan-of-action-2018-2020")
+    page.select_option("#d-funding", "seeking")
+    expect(summary).to_have_text(re.compile(r"^Nothing due in the next 60 days .*; 1 overdue"))
+    address = page.locator("#d-calendar-url").input_value()
+    assert address == (f"{deadline_site}/api/deadlines.ics?plan=wbcsci-integrative-plan-of-action-2018-2020"
+                       "&funding=seeking")
+    assert link.get_attribute("href") == address.replace("http://", "webcal://")
+    feed = page.request.get(address)
+    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    events = list(Calendar.from_ical(feed.body()).walk("VEVENT"))
+    assert events and all(str(e.get("summary")).startswith("WBCSCi 2018-2020 ") for e in events)
+    assert all("funding seeking" in e.get("categories").to_ical().decode() for e in events)
+    # each action opens its passage
+    page.locator("#d-overdue tbody tr").first.get_by_role("button", name=re.compile("^Read the passage")).click()
+    page.locator("#panel .passage").wait_for()
+    assert page.locator("#panel .file").inner_text().startswith("wbcsci-integrative-plan-of-action-2018-2020.txt")
+    page.fill("#d-driver", "nobody at all")
+    page.press("#d-driver", "Enter")
+    expect(summary).to_have_text(re.compile(r"^Nothing due in the next 60 days \(to 2018-06-30\), as of 2018-05-01"))
+    assert page.locator("#d-due").is_hidden() and page.locator("#d-overdue").is_hidden()

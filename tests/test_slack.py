@@ -39,11 +39,15 @@ PAMECA_SECTION = "wbcsci-integrative-plan-of-action-2018-2020:0079"
 # --- a local Slack Web API ----------------------------------------------------------------------
 
 class MockSlack:
-    """Answers auth.test; records chat.postMessage, chat.postEphemeral, chat.update and posts to
+    """Answers auth.test and users.info (a user's time zone: ``user_tz``, else America/New_York), refuses
+    posts to the channels in ``refuse``; records
+    chat.postMessage, chat.postEphemeral, chat.update, views.publish, views.open and posts to
     response_url endpoints (/response/<name>)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict, dict]] = []
+        self.user_tz: dict[str, str] = {}
+        self.refuse: dict[str, str] = {}  # channel -> the error chat.postMessage answers there
         self.lock = threading.Lock()
         self.counter = 0
         mock = self
@@ -58,10 +62,17 @@ class MockSlack:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
-                for key in ("blocks", "attachments"):
+                for key in ("blocks", "attachments", "view"):
                     if isinstance(body.get(key), str):
                         body[key] = json.loads(body[key])
-                status, reply = mock.reply(self.path, body, dict(self.headers))
+                self.answer(self.path, body)
+
+            def do_GET(self) -> None:  # slack_sdk sends users.info as a GET with a query string
+                path, _, query = self.path.partition("?")
+                self.answer(path, {k: v[0] for k, v in parse_qs(query).items()})
+
+            def answer(self, path: str, body: dict) -> None:
+                status, reply = mock.reply(path, body, dict(self.headers))
                 data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain" if isinstance(reply, str) else "application/json")
@@ -93,12 +104,17 @@ class MockSlack:
         if name == "auth.test":
             return 200, {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "plans",
                          "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "is_enterprise_install": False}
+        if name == "chat.postMessage" and body.get("channel") in self.refuse:
+            return 200, {"ok": False, "error": self.refuse[body["channel"]]}
         if name == "chat.postMessage":
             return 200, {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {**body, "ts": ts}}
         if name == "chat.postEphemeral":
             return 200, {"ok": True, "message_ts": ts}
         if name == "chat.update":
             return 200, {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+        if name == "users.info":
+            user = body.get("user")
+            return 200, {"ok": True, "user": {"id": user, "tz": self.user_tz.get(user, "America/New_York")}}
         return 200, {"ok": True}
 
     def posts(self, method: str, **match: object) -> list[dict]:

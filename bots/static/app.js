@@ -1,4 +1,5 @@
 // The chat page: ask the plans, read cited passages, browse actions. No build step, no CDN.
+// The Deadlines view is deadlines.js, over the helpers this file lends it (window.plansPage).
 // Safety rule: every string from the server (answers, passages, names) is either set with
 // textContent or HTML-escaped FIRST and only then given the few tags of our markdown subset.
 "use strict";
@@ -113,7 +114,7 @@
       const data = await getJSON("/api/plans");
       for (const p of data.plans) {
         state.plansById.set(p.id, p);
-        for (const select of [$("#plan"), $("#f-plan")]) {
+        for (const select of [$("#plan"), $("#f-plan"), $("#d-plan")]) {
           select.append(el("option", { value: p.id, title: p.title }, `${p.short_name} — ${p.actions} actions`));
         }
       }
@@ -365,6 +366,7 @@
       $(`#${tab.getAttribute("aria-controls")}`).hidden = !on;
     }
     if (name === "browse" && !state.actionsShown) loadActions();
+    if (name === "deadlines") document.dispatchEvent(new CustomEvent("plans:deadlines-shown"));
     if (name === "ask") $("#question").focus();
   }
 
@@ -413,7 +415,7 @@
       const c = box && box.citations && box.citations.get(Number(btn.dataset.n));
       if (c) openSection(c.section_id, btn, c);
     });
-    for (const root of [$("#panel-body"), $("#actions-table")]) {
+    for (const root of [$("#panel-body"), $("#actions-table"), $("#view-deadlines")]) {
       root.addEventListener("click", (e) => {
         const btn = e.target.closest("button[data-section]");
         if (btn) openSection(btn.dataset.section, root.id === "panel-body" ? state.opener : btn);
@@ -433,7 +435,10 @@
 
     $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadActions(); });
     for (const id of ["#f-plan", "#f-funding", "#f-due", "#f-overdue"]) $(id).addEventListener("change", loadActions);
-    $("#as-of").addEventListener("change", () => { if (state.actionsShown) loadActions(); });
+    $("#as-of").addEventListener("change", () => {
+      if (state.actionsShown) loadActions();
+      document.dispatchEvent(new CustomEvent("plans:as-of-changed"));
+    });
 
     loadPlans();
     // a link to a passage (from Slack: <page>/#section=<id>) opens it in the panel
@@ -444,6 +449,9 @@
     window.addEventListener("hashchange", openFromHash);
     openFromHash();
   }
+
+  // what deadlines.js uses of this file
+  window.plansPage = { el, getJSON, planName, setStatus, cell, FUNDING_LABELS };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
