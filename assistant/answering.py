@@ -58,7 +58,7 @@ from assistant.policy import (
     UNITS_NARROW,
 )
 from assistant.retrieve import STOPWORDS, Hit, query_terms
-from assistant.route import Reading, Route
+from assistant.route import Reading, Route, question_parts
 from indexer.dates import parse_timeline
 from indexer.models import Action, Plan
 from indexer.records import due_date
@@ -66,7 +66,6 @@ from indexer.records import due_date
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
                     r"\? .+\?", re.I)
-_PARTS = re.compile(r",? and (?=(?:who|when|what|which|how|where|at|in|out|is|are)\b)|\?\s+", re.I)
 _TYPE_NAME = {"date_day": "the date", "date": "the date", "amount": "the amount", "count": "the number",
               "country": "which country", "person": "the person's name", "contact": "the contact details",
               "place": "the place",
@@ -257,7 +256,7 @@ class Answerer:
                 continue  # one thing was asked about: add another only when it fits as well
             chosen.append(u)
         if multi:  # each further part of the question ("…, and who is in charge?") gets its best unit
-            for part in _PARTS.split(q.question)[1:]:
+            for part in question_parts(q.question)[1:]:
                 part_terms = [t for t in query_terms(part) if t not in q.plan_words]
                 if not part_terms:
                     continue
@@ -276,6 +275,7 @@ class Answerer:
         cites = Citations(self.ctx.records)
         lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
+        where = False  # the first line says where the plans say it (not a fact of its own)
         subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
         if subject is not None and states(subject, reading.route):  # the asked fact first, in a sentence
             text = lead_sentence(subject, reading.route, cites.cite(chosen[0].section)) + "\n" + text
@@ -283,8 +283,10 @@ class Answerer:
             names = {p.id: p.short_name for p in self.ctx.plans}
             lead = where_said([u.section for u in chosen], names, q.question, cites.cite)
             text = cut_at_line(f"{lead}\n{text}", ANSWER_BUDGET) if lead else text
+            where = bool(lead)
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
-                      as_of=as_of, retrieved=retrieved, meta={"coverage": round(cov[id(top)], 3)})
+                      as_of=as_of, retrieved=retrieved,
+                      meta={"coverage": round(cov[id(top)], 3), "lead_says_where": where})
 
     def written(self, word: str) -> bool:
         """Do the plans write this word (any form of it), or is it a word of framing or a synonym

@@ -252,6 +252,20 @@ def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange |
     return out
 
 
+def appended(first: Answer, second: Answer, text: str) -> Answer:
+    """``first`` with ``text`` (from ``second``, citing ``second``'s numbers) added as a new paragraph,
+    ``second``'s citations numbered on after ``first``'s (a section cited by both keeps one number)."""
+    by_section = {c.section_id: c.n for c in first.citations}
+    cites = list(first.citations)
+    new_n: dict[int, int] = {}
+    for c in second.citations:
+        if c.section_id not in by_section:
+            by_section[c.section_id] = len(cites) + 1
+            cites.append(replace(c, n=len(cites) + 1))
+        new_n[c.n] = by_section[c.section_id]
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{new_n.get(int(m.group(1)), int(m.group(1)))}]", text)
+    return replace(first, answer=f"{first.answer}\n{text}", citations=tuple(cites))
+
 
 def cite_only_what_is_shown(answer: Answer) -> Answer:
     """Keep the citations whose ``[n]`` the text still shows (a trimmed list may have dropped

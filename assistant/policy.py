@@ -53,6 +53,8 @@ INTENT_CLOSE = 0.1
 
 # -- lengths (characters of answer text; the hard limit for a useful answer is 2,000) -------------
 ANSWER_BUDGET = 1500  # evidence answers (a few cited passages)
+MAX_ANSWER = 2000  # characters an answer may take in all (a further part is added only within it)
+FURTHER_PART_LINES = 2  # lines of the passages' answer to a question's further part ("…, and at which meeting?")
 LIST_BUDGET = 1500  # listed actions
 DEADLINE_BUDGET = 1800  # deadline windows (a head line and up to six actions)
 CROSS_PLAN_BUDGET = 1900  # one short passage per plan

@@ -103,6 +103,15 @@ _INSTRUCTION = re.compile(r"^\W*(?:ignore|disregard|forget|override|say(?!\s*,)|
                           r"</?\w+>)", re.I)
 
 
+# where a question asks a further thing: "…, and at which meeting?", "… ? And who pays?"
+_PARTS = re.compile(r",? and (?=(?:who|when|what|which|how|where|at|in|out|is|are)\b)|\?\s+", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The question cut where it asks a further thing (one part when it asks one)."""
+    return [p for p in _PARTS.split(question) if p.strip()]
+
+
 def without_instructions(question: str) -> str:
     """The question with the sentences that instruct the assistant left out (all of it when every
     sentence would go)."""

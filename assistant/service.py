@@ -23,7 +23,7 @@ from assistant.acronyms import Acronyms
 from assistant.action_index import ActionIndex
 from assistant.action_terms import ActionTerms
 from assistant.answering import Answerer
-from assistant.compose import cite_only_what_is_shown
+from assistant.compose import appended, cite_only_what_is_shown, cut_at_line
 from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
 from assistant.evidence import Lexicon, has_answer_type
@@ -34,9 +34,9 @@ from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
 from assistant.names import NameTable, title_names
-from assistant.policy import INTENT_CLOSE, check_question
+from assistant.policy import FURTHER_PART_LINES, INTENT_CLOSE, MAX_ANSWER, check_question
 from assistant.retrieve import HybridRetriever
-from assistant.route import Route, read_question, without_instructions
+from assistant.route import Route, question_parts, read_question, without_instructions
 from assistant.spelling import Speller
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
@@ -133,6 +133,11 @@ class Assistant:
         ask = Ask(question=resolved, intent=intent.label, confidence=intent.confidence, plans=tuple(plans),
                   as_of=as_of, reading=reading, follow_up=follow_up, said=question,
                   previous=last.section_ids if follow_up and last is not None else ())
+        parts = question_parts(question)
+        if len(parts) >= 2 and not follow_up:
+            # "how many actions …, and who implements it?": the answer kinds take the first part, the
+            # passages the further one (answer_further_part)
+            ask = replace(ask, question=parts[0], said=parts[0])
         answer = None
         # "when does the BSEC 2021 plan end?": a date of the plan itself (its period), not of an action
         whole = Route.OVERVIEW if kind == Route.DEADLINE and plans and not reading.window and \
@@ -153,6 +158,8 @@ class Assistant:
             answer = self.kinds[Route.OVERVIEW].answer(overview, self.context)
         if answer is None:
             answer = grounded_answer(self.answerer, resolved, reading, plans, as_of)
+        elif not answer.refused and not follow_up:
+            answer = self.answer_further_part(answer, question, plans, as_of)
         answer = cite_only_what_is_shown(answer)
         if taking:
             answer = replace(answer, answer=taking + answer.answer)
@@ -171,6 +178,27 @@ class Assistant:
 
             answer = phrase(self.llm, resolved, answer)
         return answer
+
+    def answer_further_part(self, answer: Answer, question: str, plans: list[Plan], as_of: date) -> Answer:
+        """"How many priority needs were agreed, and at which meeting?": an answer kind answered the
+        first part; the further part is answered from the passages (read with the first part's words,
+        which say what it is about) and added, when they hold it."""
+        parts = question_parts(question)
+        if len(parts) < 2 or len(parts[1].split()) < 2:
+            return answer
+        part = parts[1].strip()
+        sub = grounded_answer(self.answerer, f"{part} {parts[0]}", read_question(part, as_of=as_of), plans, as_of)
+        if sub.refused or sub.route == Route.CROSS_PLAN:
+            return answer
+        shown = {c.section_id for c in answer.citations}
+        sub_sections = {f"[{c.n}]": c.section_id for c in sub.citations}
+        # a line quoting only passages the answer already cites adds nothing
+        said = sub.answer.splitlines()[1 if sub.meta.get("lead_says_where") else 0:]
+        lines = [ln.removeprefix("- ") for ln in said if ln.strip() and not {
+            sub_sections.get(ref) for ref in re.findall(r"\[\d+\]", ln)} <= shown][:FURTHER_PART_LINES]
+        room = MAX_ANSWER - len(answer.answer) - 1
+        text = cut_at_line("\n".join(lines), room) if room > 0 else ""
+        return appended(answer, sub, text) if text and text not in answer.answer else answer
 
 
 # fact kinds a plan card or a count never makes up: when the kind's answer lacks the one asked for, the

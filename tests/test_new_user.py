@@ -97,3 +97,17 @@ def test_a_misspelt_plan_option_suggests_the_plan(assistant):
 
     with pytest.raises(NotFoundError, match=r"Did you mean wbcsci \(wbcsci-integrative"):
         resolve_plan(assistant.records, "wbcsi")
+
+
+@pytest.mark.parametrize("question, first, further", [
+    ("How many actions does the ECO plan have, and who is responsible for implementing it?",
+     r"^The ECO plan has \d+ actions", "Steering Committee"),
+    ("What are the priorities of the CICA plan, and who reviews its implementation?",
+     r"^The CICA plan sets out 4 main areas", "reviewed every year by SWG and SOC"),
+])
+def test_a_two_part_question_gets_both_parts(assistant, question, first, further):
+    # an answer kind (a count, a plan's areas) takes the first part; the passages answer the further one
+    answer = _ask(assistant, question)
+    assert re.match(first, answer.answer), answer.answer
+    assert further in answer.answer, answer.answer
+    assert sorted(int(n) for n in re.findall(r"\[(\d+)\]", answer.answer))[-1] == len(answer.citations)
