@@ -83,6 +83,13 @@ def name_parts(name: str) -> list[str]:
     return [p for p in parts if p != name and len(p) >= 3 and any(c.isupper() for c in p)]
 
 
+# a sentence that continues the one before it and is not understood alone ("Also, the gains … are
+# another factor"; "However, …"; "These measures …"): English connectives and pointing words
+_LEANS_BACK = re.compile(r"\W*(?:also|for example|for instance|moreover|furthermore|in addition|additionally|however|"
+                         r"therefore|thus|hence|consequently|as a result|this|these|such|that|it|they)\b", re.I)
+_ANOTHER = re.compile(r"\b(?:another|other (?:factor|reason|cause)s?|further (?:factor|reason|cause)s?)\b", re.I)
+LEANS_BACK_CHARS = 160  # "another" this early in a sentence points back
+
 # "the date of the next meeting": a day still to come is asked for, not one the plan looks back on
 _AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming|future)\b", re.I)
 
@@ -321,6 +328,12 @@ class Answerer:
                                           period=self.periods.get(a.plan), focus=reading.route)
                             for a in actions)
         text = u.text
+        if _LEANS_BACK.match(text) or _ANOTHER.search(text[:LEANS_BACK_CHARS]):
+            # "Also, … are another factor": the sentence it continues is shown with it
+            texts = [x.text for x in units_of(u.section, u.rank)]
+            k = texts.index(text) if text in texts else 0
+            if k > 0 and not texts[k - 1].rstrip().endswith(":"):
+                text = f"{texts[k - 1]} {text}"
         if text.rstrip().endswith(":"):  # a lead-in: the list it introduces is the answer
             rest = u.section.text[u.section.text.find(text) + len(text):].strip()
             if rest:

@@ -74,3 +74,11 @@ def test_the_funding_lead_is_one_plain_sentence_for_every_status() -> None:
     assert lead_sentence(action("available", "available"), Route.FUNDING, "[1]") == "1.2's funding is available [1]."
     assert lead_sentence(action("IPA II 2017", "available"), Route.FUNDING, "[1]") == \
         "1.2 is funded by IPA II 2017 [1]."
+
+
+def test_a_sentence_that_continues_another_is_shown_with_it(assistant):
+    # "Also, the enormous gains … are another factor" is not understood alone: the sentence it
+    # continues (instability and the gap between developing and developed countries) comes with it
+    answer = assistant.ask("What makes migrant smuggling grow in the ECO region?")
+    line = next(ln for ln in answer.answer.splitlines() if "another factor" in ln)
+    assert "instability" in line and line.index("instability") < line.index("Also,"), line
