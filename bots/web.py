@@ -192,7 +192,7 @@ class ApiCors:
 
         self.app = app
         self.cors = CORSMiddleware(app, allow_origins=origins, allow_methods=["GET", "POST"],
-                                   allow_headers=["Content-Type"], max_age=600)
+                                   allow_headers=["Content-Type", "Authorization"], max_age=600)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         api = scope["type"] == "http" and scope["path"].startswith("/api/")
@@ -221,6 +221,10 @@ def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_
                                      "Every answer cites the passages it rests on.")
     app.state.backend = backend
     _install_errors(app)
+    from bots.auth import AuthGate, check_auth  # PLANS_AUTH: who may use the page and the API
+
+    check_auth(settings)  # now, not at the first request
+    app.add_middleware(AuthGate, settings=settings)  # inside the security headers and CORS
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:  # closed by default: only PLANS_CORS_ORIGINS opens the API to other pages
         app.add_middleware(ApiCors, origins=settings.cors_origins)
