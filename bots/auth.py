@@ -13,7 +13,7 @@
   header means nothing and is ignored.
 
 Always open: ``/slack/events`` (Slack signs its requests; bolt checks the signature), ``/healthz`` and
-``/readyz`` (probes), the sign-in page and the stylesheet it uses. A browser asking for a page
+``/readyz`` (probes), the sign-in page and its stylesheet and script. A browser asking for a page
 without a session is sent to the sign-in form; an API call gets 401 with a JSON sentence.
 
 Example::
@@ -43,7 +43,7 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/slack/events", "/static/style.css"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/slack/events", "/static/style.css", "/static/login.js"})
 LOGIN, LOGOUT, SESSION = "/login", "/logout", "/auth/session"
 COOKIE = "plans_session"
 SESSION_SECONDS = 14 * 24 * 3600
@@ -225,7 +225,7 @@ class AuthGate:
 
 
 def login_page(target: str, error: str = "") -> str:
-    """The sign-in form (plain HTML, no script: works under the page's strict CSP)."""
+    """The sign-in form (plain HTML; its one script only carries a passage link's #section over)."""
     alert = f'<p class="login-error" role="alert">{html.escape(error)}</p>' if error else ""
     return f"""<!doctype html>
 <html lang="en">
@@ -235,6 +235,7 @@ def login_page(target: str, error: str = "") -> str:
   <title>Sign in — Plans of action</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/static/style.css">
+  <script src="/static/login.js" defer></script>
 </head>
 <body class="login-body">
   <main class="login">

@@ -285,11 +285,16 @@ def test_signing_in_on_the_page_in_a_browser(serve, browser):  # noqa: F811 (the
         page.click("button[type=submit]")
         expect(page).to_have_url(f"{server.url}/")
         page.locator("#plan option").nth(1).wait_for(state="attached")  # the API answers the page
+        page.goto(f"{server.url}/#section=test-plan-of-action-2020:0001")  # a passage link from Slack
+        expect(page.locator("#panel .passage")).to_contain_text("cybercrime")
         sign_out = page.get_by_role("button", name="Sign out")
         expect(sign_out).to_be_visible()
         sign_out.click()
         expect(page).to_have_url(f"{server.url}/login")
-        page.goto(f"{server.url}/")
-        expect(page.locator("#token")).to_be_visible()  # signed out
+        page.goto(f"{server.url}/#section=test-plan-of-action-2020:0001")  # signed out: sign in first,
+        expect(page.locator("#token")).to_be_visible()
+        page.fill("#token", TOKEN)
+        page.click("button[type=submit]")
+        expect(page.locator("#panel .passage")).to_contain_text("cybercrime")  # then the passage opens
     finally:
         context.close()
