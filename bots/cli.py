@@ -75,7 +75,8 @@ def _print_index(summary: IndexSummary) -> None:
 def actions(
     plan: str | None = typer.Option(None, help="Plan id or a word of its title."),
     driver: str | None = typer.Option(None, help="Driver, case-insensitive substring."),
-    funding: str | None = typer.Option(None, help="available|seeking|negotiating|unknown"),
+    funding: str | None = typer.Option(None, help="available|seeking|negotiating|unknown, any case (also "
+                                       "funded, unfunded, sought, negotiated)"),
     due_within: int | None = typer.Option(None, help="Due within DAYS of --as-of."),
     as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD (default today)."),
     overdue: bool = typer.Option(False, help="Only actions whose end date is before --as-of."),

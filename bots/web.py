@@ -120,6 +120,14 @@ def error_response(status: int, message: str, detail: Any = None) -> JSONRespons
     return JSONResponse({"error": message, "detail": detail}, status_code=status)
 
 
+# One rule for invalid input: whatever a request carries that the API cannot use (a missing or
+# mistyped field, a bad date, number or funding word, an empty or over-long question, JSON that does
+# not parse) is 422 with a sentence saying what is wrong. Apart from it: 415 for a body that is not
+# JSON at all (its Content-Type), 404 for a plan or section that does not exist, 401 when signing in
+# is needed (bots.auth).
+INVALID = 422
+
+
 def _validation_sentence(request: Request, errors: list[dict]) -> tuple[int, str]:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
     in_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors)
@@ -127,11 +135,11 @@ def _validation_sentence(request: Request, errors: list[dict]) -> tuple[int, str
     if in_body and request.method == "POST" and "json" not in ctype:
         return 415, "Send the request body as JSON (Content-Type: application/json)."
     if first.get("type") == "json_invalid":
-        return 400, "The request body is not valid JSON."
+        return INVALID, "The request body is not valid JSON."
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     if in_body and not loc:
-        return 422, 'The request body must be a JSON object like {"question": "..."}.'
-    return 422, f"{'.'.join(loc) or 'request'}: {first.get('msg', 'invalid value')}."
+        return INVALID, 'The request body must be a JSON object like {"question": "..."}.'
+    return INVALID, f"{'.'.join(loc) or 'request'}: {first.get('msg', 'invalid value')}."
 
 
 def _install_errors(app: FastAPI) -> None:
