@@ -134,6 +134,11 @@ def sections(plan: str | None = typer.Option(None, help="Plan id or a word of it
 
 def _print_answer(answer: Answer) -> None:
     typer.echo(answer.answer)
+    browse, more = answer.meta.get("browse"), answer.meta.get("more")
+    if browse is not None and more:  # the whole list: the same filters as `plans actions`
+        from bots.browse_links import cli_command
+
+        typer.echo(f"All {answer.meta.get('count', '')} of them: {cli_command(browse)}")
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
