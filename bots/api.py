@@ -127,8 +127,11 @@ def install_routes(app: FastAPI, backend: Any) -> None:
         siblings = store.sections(plan_id=s.plan_id)
         i = next((k for k, x in enumerate(siblings) if x.id == s.id), 0)
         plan = store.plan(s.plan_id)
+        from bots.passages import row_tables
+
         return {**section_json(s),
                 "plan": {"id": plan.id, "title": plan.title, "short_name": plan.short_name},
+                "tables": row_tables(store, s),  # a table row as its cells (bots.passages)
                 "previous": section_json(siblings[i - 1]) if i > 0 else None,
                 "next": section_json(siblings[i + 1]) if i + 1 < len(siblings) else None}
 

@@ -261,3 +261,20 @@ def test_html_in_a_question_or_a_document_comes_back_as_json_data(client, tmp_pa
     assert "<script>alert(1)</script>" in s.json()["text"]
     answer = c.post("/api/ask", json={"question": "Who is responsible for publishing warnings about phishing?"}).json()
     assert any("<script>" in cit["quote"] for cit in answer["citations"]), answer
+
+
+def test_a_table_row_comes_with_its_cells_under_their_columns(client):
+    """The source panel shows a cited table row as a small table (bots.passages), not one
+    run-together paragraph; a cell of several items is a list."""
+    row = client.get("/api/sections/wbcsci-integrative-plan-of-action-2018-2020:0079").json()
+    assert row["kind"] == "table_row" and len(row["tables"]) == 1
+    table = row["tables"][0]
+    cells = dict(zip(table["columns"], table["cells"]))
+    assert table["columns"] == ["Need", "Action", "Activities and outputs", "Drivers", "Status / timeline", "Funding"]
+    assert cells["Action"] == ["1.2 Law enforcement and judiciary training"]
+    assert cells["Drivers"] == ["Italian Gov't", "Austria", "France", "EULEX"]
+    activities = cells["Activities and outputs"]
+    assert activities[0] == "Albania – PAMECA V Project:" and len(activities) > 2
+    assert cells["Funding"][-1] == "available" and table["notes"]
+    prose = client.get("/api/sections/eco-plan-of-action-transnational-organized-crime:0001").json()
+    assert prose["kind"] != "table_row" and prose["tables"] == []
