@@ -104,8 +104,18 @@
     return new Error(message);
   }
 
+  // fetch, with a failure to reach the server said in words (fetch itself only says "Failed to fetch")
+  const UNREACHABLE = "Could not reach the server: check your connection (or whether the server is running).";
+  async function reach(url, options) {
+    try {
+      return await fetch(url, options);
+    } catch (_) {
+      throw new Error(UNREACHABLE);
+    }
+  }
+
   async function getJSON(url) {
-    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    const res = await reach(url, { headers: { Accept: "application/json" } });
     if (!res.ok) throw await apiError(res);
     return res.json();
   }
@@ -211,13 +221,7 @@
     box.append(el("p", { class: "meta" }, `As of ${answer.as_of} · ${route}`));
   }
 
-  // what a failed request means for the person asking
-  function failure(err) {
-    if (err instanceof TypeError) { // fetch itself failed: no answer from the server at all
-      return "Could not reach the server: check your connection (or whether the server is running).";
-    }
-    return err.message;
-  }
+  const CUT = "The answer stopped half-way: the connection was cut.";
 
   async function ask(question) {
     question = question.trim();
@@ -230,7 +234,7 @@
     const body = { question, conversation_id: state.conversationId || undefined,
       as_of: $("#as-of").value || undefined, plan: $("#plan").value || undefined };
     try {
-      const res = await fetch("/api/ask/stream", {
+      const res = await reach("/api/ask/stream", {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
         body: JSON.stringify(body),
       });
@@ -246,19 +250,23 @@
           final = data;
         }
       });
-      if (!final) throw new Error("The answer stopped half-way: the connection was cut.");
+      if (!final) throw new Error(CUT);
       state.conversationId = final.conversation_id;
       if ($("#question").value.trim() === question) $("#question").value = ""; // answered: the box is free
       renderAnswer(box, final);
       box.closest(".turn").scrollIntoView({ block: "start" });
       setStatus(final.refused ? "The plans do not say." : `Answered with ${final.citations.length} source(s).`);
     } catch (err) {
-      const message = failure(err);
+      const message = err instanceof TypeError ? CUT : err.message; // a TypeError here: the stream broke off
       box.classList.remove("loading");
       box.removeAttribute("aria-busy");
       box.classList.add("error");
       const retry = el("button", { type: "button", class: "retry primary" }, "Try again");
-      retry.addEventListener("click", () => { box.closest(".turn").remove(); ask(question); });
+      retry.addEventListener("click", () => {
+        if (state.busy) return;
+        box.closest(".turn").remove();
+        ask(question);
+      });
       box.replaceChildren(el("p", { role: "alert" }, `Sorry — ${message} Your question is still in the box.`), retry);
       const q = $("#question");
       if (!q.value.trim()) q.value = question; // typed or a starter: kept, to send again or change
@@ -441,7 +449,7 @@
     } catch (err) {
       if (request !== state.actionsRequest) return;
       summary.textContent = "";
-      setStatus(`Could not load the actions: ${failure(err)}`, "error");
+      setStatus(`Could not load the actions: ${err.message}`, "error");
     } finally {
       if (request === state.actionsRequest) table.removeAttribute("aria-busy");
     }
