@@ -32,6 +32,9 @@ TIME_WORDS = vocab.words("time_words")
 ENDING = re.compile(r"\b(end|ends|ending|finish\w*|expir\w*|conclud\w*|clos(?:e|es|ing)|run out)\b", re.I)
 OVERDUE = re.compile(r"\b(overdue|late|missed|past (?:their|its) deadline|behind schedule)\b", re.I)
 RELEVANT = 0.25  # an action is about the question's topic at this coverage of its words
+# a window asked about in terms of what falls due ("which deadlines fall in the next 60 days?"), not of
+# what is scheduled or happening in it
+DUE_WORDS = re.compile(r"\b(?:deadlines?|due|coming up|upcoming|milestones?)\b", re.I)
 
 
 def asks_deadline_list(question: str) -> bool:
@@ -70,21 +73,32 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), brief=True, focus=Route.DEADLINE))
-        more = f" ({len(late) - DEADLINE_LINES} more: `plans actions --overdue`)" if len(late) > DEADLINE_LINES else ""
+        lines = _fitting(lines)
+        more = f" ({len(late) - len(lines)} more)" if len(late) > len(lines) else ""
         text = f"Past their end date and not marked done, as of {as_of.isoformat()}{more}:\n" + "\n".join(lines)
         return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                       route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
-                      meta={"overdue": len(late)})
+                      meta={"overdue": len(late), "count": len(late), "more": len(late) - len(lines),
+                            **_browse(q, topic, overdue=True, as_of=as_of.isoformat())})
     if reading.window:
         lo, hi = reading.window
         found = []
         ending = bool(ENDING.search(q.question))
+        # "which deadlines fall in the next 60 days?": what is due from as_of on, by the one rule the
+        # Browse view, `plans actions --due-within` and Slack use (indexer.records.due_date)
+        due_rule = lo == as_of and not ending and bool(DUE_WORDS.search(q.question))
         # only the actions that can fall in the window are looked at closely (the checks below decide)
-        near = index.ending_in(relevant, lo, hi) if ending else index.in_window(relevant, lo, hi)
+        near = index.ending_in(relevant, lo, hi) if ending else \
+            index.may_fall_due(relevant, as_of) if due_rule else index.in_window(relevant, lo, hi)
         for x in (ctx.actions[i] for i in near):
             if ending:  # "which actions end within …": the end date itself must fall in the window
                 if x.end and lo <= x.end <= hi:
                     found.append((False, x.end, x))
+                continue
+            if due_rule:
+                due = due_date(x, as_of, ans.periods.get(x.plan))
+                if due and due <= hi:
+                    found.append((False, due, x))
                 continue
             inside = mentions_in_window(x, reading.window, ans.periods.get(x.plan))
             if inside:
@@ -96,14 +110,18 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
             found = [f for f in found if not f[0]]
         for _, _, x in found[:DEADLINE_LINES]:
             lines.append("- " + render_action(x, ctx.records.section(x.section_id), cites, terms=topic,
-                                              lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE))
+                                              lexicon=ctx.lexicon, as_of=as_of, focus=Route.DEADLINE,
+                                              show_due=due_rule, period=ans.periods.get(x.plan)))
         if not lines:
             return nothing_due(ans, reading, relevant or pool, as_of, hits)
-        verb = "Ending" if ending else "Scheduled"
-        extra = (f" ({len(found) - DEADLINE_LINES} more: `plans actions --due-within`)"
-                 if len(found) > DEADLINE_LINES else "")
+        lines = _fitting(lines)
+        verb = "Ending" if ending else "Due" if due_rule else "Scheduled"
+        extra = f" ({len(found) - len(lines)} more)" if len(found) > len(lines) else ""
         head = (f"{verb} {reading.window_text} ({lo.isoformat()} to {hi.isoformat()}), "
                 f"as of {as_of.isoformat()}{extra}:")
+        listed = {"count": len(found), "more": len(found) - len(lines)}
+        if due_rule:  # the whole list is the Browse view's "due within" (the same rule)
+            listed |= _browse(q, topic, due_within=(hi - lo).days, as_of=as_of.isoformat())
     else:
         maybe = (ctx.actions[i] for i in index.may_fall_due(relevant, as_of))
         upcoming = sorted(((d, x) for x in maybe if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
@@ -116,10 +134,34 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
                                               lexicon=ctx.lexicon, as_of=as_of, show_due=True,
                                               period=ans.periods.get(x.plan), focus=Route.DEADLINE))
         head = f"The next deadline after {as_of.isoformat()}:"
+        listed = {}
     text = head + "\n" + "\n".join(lines)
     return Answer(answer=cut_at_line(text, DEADLINE_BUDGET), citations=tuple(cites.items), refused=False,
                   route=Route.DEADLINE,
-                  as_of=as_of, retrieved=tuple(h.section.id for h in hits))
+                  as_of=as_of, retrieved=tuple(h.section.id for h in hits), meta=listed)
+
+
+HEAD_ROOM = 200  # characters kept for a list's head line within DEADLINE_BUDGET
+
+
+def _fitting(lines: list[str]) -> list[str]:
+    """The first lines that fit the answer budget with a head line, so that "(N more)" counts what
+    is really left out (at least one line)."""
+    kept: list[str] = []
+    for line in lines:
+        if kept and sum(len(x) + 1 for x in kept) + len(line) > DEADLINE_BUDGET - HEAD_ROOM:
+            break
+        kept.append(line)
+    return kept
+
+
+def _browse(q: Query, topic: list[str], **filters: object) -> dict:
+    """``{"browse": filters}`` when the action filters give the same whole list (no topic to narrow
+    by, at most one plan); each interface turns it into a link (the page's Browse view) or a command."""
+    if topic or len(q.plans) > 1:
+        return {}
+    plan = {"plan": q.plans[0].id} if q.plans else {}
+    return {"browse": {**plan, **filters}}
 
 
 def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, hits: list[Hit]) -> Answer | None:

@@ -16,7 +16,7 @@ from datetime import date
 from assistant import vocab
 from assistant.action_index import number_key
 from assistant.answering import Answerer, Query
-from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, states
+from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, shorten, states
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
@@ -27,6 +27,7 @@ from indexer.models import Action
 from indexer.text import stem
 
 SHOW = 8  # actions listed in full; the rest are counted
+MORE_NUMBERS = 25  # the numbers of the rest named, each once
 TOPIC_COVERAGE = 0.34  # a listed action must cover this much of the question's other words
 _NUMBER = re.compile(r"(?<![\w.])(?:action|measure|item|number|no\.?)?\s*([A-H]\.\d{1,2}|[IVX]{1,4}\.\d{1,2}|"
                      r"\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\w.]|\.\d)", re.I)
@@ -98,7 +99,11 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
     if not found:
         return Answer(answer=f"No action in the plans is recorded as {what}.", citations=(), refused=False,
                       route=reading.route, as_of=as_of, meta={"listing": what, "count": 0})
-    return _render(ans, found, what, as_of, reading, q)
+    answer = _render(ans, found, what, as_of, reading, q)
+    if not topic and len(plan_ids) <= 1:  # the same list, whole, as the action filters give it
+        browse = {"funding": status, "driver": driver, "plan": next(iter(plan_ids), None)}
+        answer = replace(answer, meta={**answer.meta, "browse": {k: v for k, v in browse.items() if v}})
+    return answer
 
 
 def _driver_named(names: list[str], question: str, table: NameTable | None = None) -> str | None:
@@ -140,14 +145,15 @@ def _render(ans: Answerer, actions: list[Action], what: str, as_of: date, readin
     bullet = bool(head) or len(lines) > 1
     text = "\n".join(([head] if head else []) + [f"- {ln}" if bullet else ln for ln in lines])
     rest = actions[len(lines):]
-    if rest:
-        names = ", ".join(x.number or x.title[:30] for x in rest[:25])
-        more = "" if len(rest) <= 25 else ", …"
-        text += f"\n…and {len(rest)} more ({names}{more}); `plans actions` lists them all."
-    return _answer(text, cites, reading, as_of, actions, what)
+    if rest:  # each number once (several rows of a table share one); each interface says where the rest are
+        numbers = list(dict.fromkeys(x.number or shorten(x.title, 30) for x in rest))
+        shown = ", ".join(numbers[:MORE_NUMBERS]) + (", …" if len(numbers) > MORE_NUMBERS else "")
+        text += f"\n…and {len(rest)} more, numbered {shown}."
+    return _answer(text, cites, reading, as_of, actions, what, more=len(rest))
 
 
-def _answer(text: str, cites: Citations, reading: Reading, as_of: date, actions: list[Action], what: str) -> Answer:
+def _answer(text: str, cites: Citations, reading: Reading, as_of: date, actions: list[Action], what: str,
+            more: int = 0) -> Answer:
     return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route, as_of=as_of,
                   retrieved=tuple(dict.fromkeys(x.section_id for x in actions)),
-                  meta={"listing": what or "by number", "count": len(actions)})
+                  meta={"listing": what or "by number", "count": len(actions), "more": more})

@@ -22,8 +22,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.policy import MAX_QUESTION, check_question
-from indexer.funding import STATUSES
-from indexer.records import action_json, parse_as_of
+from indexer.records import action_json, parse_as_of, read_funding
 from plans.errors import InputError
 
 
@@ -93,16 +92,15 @@ def install_routes(app: FastAPI, backend: Any) -> None:
     def actions(
         plan: str | None = Query(None, description="Plan id, organisation or a word of its title."),
         driver: str | None = Query(None, description="Driver, case-insensitive substring."),
-        funding: str | None = Query(None, description="available | seeking | negotiating | unknown"),
+        funding: str | None = Query(None, description="available | seeking | negotiating | unknown, any case "
+                                                      "(also funded, unfunded, sought, negotiated)"),
         due_within: int | None = Query(None, description="Due within this many days of as_of."),
         as_of: str | None = Query(None, description="Reference date YYYY-MM-DD (default today)."),
         overdue: bool = Query(False, description="Only actions whose end date is before as_of."),
     ) -> dict:
         from indexer.records import ActionFilter, filter_actions, with_due
 
-        funding = (funding or "").strip().lower() or None
-        if funding and funding not in STATUSES:
-            raise InputError(f"funding must be one of {', '.join(STATUSES)}, not {funding!r}.")
+        funding = read_funding(funding, "funding")  # any case, and the everyday words, as the CLI and Slack
         if due_within is not None and due_within < 0:
             raise InputError("due_within must be a number of days, 0 or more.")
         day = parse_as_of(as_of) or date.today()
@@ -129,8 +127,11 @@ def install_routes(app: FastAPI, backend: Any) -> None:
         siblings = store.sections(plan_id=s.plan_id)
         i = next((k for k, x in enumerate(siblings) if x.id == s.id), 0)
         plan = store.plan(s.plan_id)
+        from bots.passages import row_tables
+
         return {**section_json(s),
                 "plan": {"id": plan.id, "title": plan.title, "short_name": plan.short_name},
+                "tables": row_tables(store, s),  # a table row as its cells (bots.passages)
                 "previous": section_json(siblings[i - 1]) if i > 0 else None,
                 "next": section_json(siblings[i + 1]) if i + 1 < len(siblings) else None}
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from plans.errors import PlansError
+from plans.errors import ConfigError, PlansError
 
 if TYPE_CHECKING:
     from assistant.models import Answer
@@ -75,7 +75,8 @@ def _print_index(summary: IndexSummary) -> None:
 def actions(
     plan: str | None = typer.Option(None, help="Plan id or a word of its title."),
     driver: str | None = typer.Option(None, help="Driver, case-insensitive substring."),
-    funding: str | None = typer.Option(None, help="available|seeking|negotiating|unknown"),
+    funding: str | None = typer.Option(None, help="available|seeking|negotiating|unknown, any case (also "
+                                       "funded, unfunded, sought, negotiated)"),
     due_within: int | None = typer.Option(None, help="Due within DAYS of --as-of."),
     as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD (default today)."),
     overdue: bool = typer.Option(False, help="Only actions whose end date is before --as-of."),
@@ -133,6 +134,11 @@ def sections(plan: str | None = typer.Option(None, help="Plan id or a word of it
 
 def _print_answer(answer: Answer) -> None:
     typer.echo(answer.answer)
+    browse, more = answer.meta.get("browse"), answer.meta.get("more")
+    if browse is not None and more:  # the whole list: the same filters as `plans actions`
+        from bots.browse_links import cli_command
+
+        typer.echo(f"All {answer.meta.get('count', '')} of them: {cli_command(browse)}")
     if answer.citations:
         typer.echo("\nSources:")
         for c in answer.citations:
@@ -197,19 +203,32 @@ def chat(as_of: str | None = typer.Option(None, help="Reference date YYYY-MM-DD 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Address to bind (loopback unless told)."),
           port: int = typer.Option(8000, help="Port."),
-          log_level: str = typer.Option("info", help="uvicorn log level.")) -> None:
+          log_level: str = typer.Option("info", help="uvicorn log level."),
+          public: bool = typer.Option(False, "--public", help="Serve on a non-loopback address with "
+                                      "PLANS_AUTH=none: anyone who reaches it may use the page and the API.")
+          ) -> None:
     """Serve the chat page and the HTTP API over the existing index."""
     import uvicorn
 
+    from bots.auth import check_auth, is_loopback
     from indexer.pipeline import open_records
     from plans.settings import get_settings
 
     try:
-        open_records(get_settings()).close()  # fail fast with a clear line when there is no index
+        settings = get_settings()
+        check_auth(settings)
+        if settings.auth == "none" and not is_loopback(host) and not public:
+            raise ConfigError(f"Not serving on {host} with PLANS_AUTH=none: anyone who can reach that address "
+                              f"could use the page and the API. Set PLANS_AUTH=token (with PLANS_AUTH_TOKEN) "
+                              f"or PLANS_AUTH=proxy behind a signing-in proxy, or add --public if it is meant "
+                              f"to be open to all.")
+        open_records(settings).close()  # fail fast with a clear line when there is no index
     except PlansError as exc:
         _fail(exc)
-    typer.echo(f"plans: serving on http://{host}:{port}/  (API docs at /docs)")
-    uvicorn.run("bots.web:app_from_env", factory=True, host=host, port=port, log_level=log_level)
+    typer.echo(f"plans: serving on http://{host}:{port}/  (API docs at /docs; sign-in: {settings.auth})")
+    # proxy_headers off: the peer address stays the real one (PLANS_AUTH=proxy trusts only its proxy's)
+    uvicorn.run("bots.web:app_from_env", factory=True, host=host, port=port, log_level=log_level,
+                proxy_headers=False)
 
 
 @app.command()

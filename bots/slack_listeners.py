@@ -213,11 +213,14 @@ class Listeners:
         noun = "deadline" if cmd.kind == "deadlines" else "action"
         title = f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'} {' '.join(parts)}".strip()
         links, rid = self.links(), new_id()
-        message = render_actions(title, rows, links, asked=asked)
+        browse = {"plan": resolve_plan(records, cmd.plan).id if cmd.plan else None, "driver": cmd.driver,
+                  "funding": cmd.funding, "due_within": cmd.due_within, "overdue": cmd.overdue,
+                  "as_of": as_of.isoformat() if cmd.as_of else None}  # the same list on the page's Browse view
+        message = render_actions(title, rows, links, asked=asked, browse=browse)
         if rows:
             self.feedback.save_answer(question=asked, answer=title, citations=[], channel=channel, user=user,
                                       kind=cmd.kind, blocks=message.blocks, text=message.text, record_id=rid)
-            return render_actions(title, rows, links, asked=asked, record_id=rid, share=True)
+            return render_actions(title, rows, links, asked=asked, record_id=rid, share=True, browse=browse)
         return message
 
     # --- the slash command and the buttons ----------------------------------------------------

@@ -17,14 +17,10 @@ import shlex
 from dataclasses import dataclass
 from datetime import date
 
-from indexer.funding import AVAILABLE, NEGOTIATING, SEEKING, STATUSES, UNKNOWN
-from indexer.records import parse_as_of
+from indexer.records import parse_as_of, read_funding
 from plans.errors import InputError
 
 DEFAULT_DAYS = 60
-FUNDING_WORDS = {SEEKING: SEEKING, "sought": SEEKING, "seek": SEEKING, "unfunded": SEEKING,
-                 AVAILABLE: AVAILABLE, "funded": AVAILABLE, NEGOTIATING: NEGOTIATING,
-                 "negotiated": NEGOTIATING, "negotiation": NEGOTIATING, UNKNOWN: UNKNOWN}
 KEYS = "plan:, driver:, funding:, due:<N>d, as-of:YYYY-MM-DD, overdue"
 
 
@@ -96,10 +92,7 @@ def parse_command(text: str) -> Command:
         elif key in ("driver", "by"):
             fields["driver"] = value
         elif key == "funding":
-            word = FUNDING_WORDS.get(value.lower())
-            if word is None:
-                raise InputError(f"funding: is one of {', '.join(STATUSES)}, not {value!r}.")
-            fields["funding"] = word
+            fields["funding"] = read_funding(value, "funding:")
         elif key in ("due", "within", "days"):
             fields["due_within"] = parse_days(value)
         elif key in ("as-of", "asof"):

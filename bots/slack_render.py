@@ -19,6 +19,7 @@ from datetime import date
 from urllib.parse import quote
 
 from assistant.models import Answer, Citation
+from bots.browse_links import browse_url, slack_command
 from indexer.models import Action
 
 SECTION_CHARS = 2900  # Slack: 3000
@@ -237,11 +238,22 @@ def render_answer(answer: Answer, links: Links, *, record_id: str | None = None,
             names = " · ".join(lit(n) for n in dict.fromkeys(links.plan_names.values()))
             tail.append(context(f"*The plans cover* combating organised crime: {names}. "
                                 f"Try `/plans help` for what you can ask."))
+    if answer.meta.get("more") and answer.meta.get("browse") is not None:
+        tail.append(context(see_all(answer.meta["browse"], int(answer.meta.get("count") or 0), links)))
     if record_id:
         tail.append(feedback_block(record_id, share=share))
     more = f"Read it in full at {links.public_url}." if links.public_url else "Ask a narrower question to see the rest."
     body = body_blocks(text, MAX_BLOCKS - len(head) - len(tail) - 1, more)  # 1 kept for the feedback tally
     return Message(head + body + tail, plain(answer.answer))
+
+
+def see_all(browse: dict, count: int, links: Links) -> str:
+    """Where the whole list is: the page's Browse view with the same filters (PLANS_PUBLIC_URL), else
+    the `/plans actions` command that lists it."""
+    url = browse_url(links.public_url, browse)
+    if url:
+        return f":mag: <{url}|See all {count} on the web page>"
+    return f":mag: All {count}: `{escape(slack_command(browse))}`"
 
 
 def action_line(a: Action, links: Links, due: date | None = None) -> str:
@@ -260,15 +272,19 @@ def action_line(a: Action, links: Links, due: date | None = None) -> str:
 
 
 def render_actions(title: str, rows: Sequence[tuple[Action, date | None]], links: Links, *,
-                   record_id: str | None = None, share: bool = False, asked: str | None = None) -> Message:
-    """A list of action records (with their due dates for deadlines) under a one-line title."""
+                   record_id: str | None = None, share: bool = False, asked: str | None = None,
+                   browse: dict | None = None) -> Message:
+    """A list of action records (with their due dates for deadlines) under a one-line title;
+    ``browse``: the filters that gave it, for a link to the whole list on the web page."""
     head = [context(f":speech_balloon: {escape(shorten(asked, 280))}")] if asked else []
     if not rows:
         blocks = [*head, section(f"*{escape(title)}*: none match. Try a wider window or fewer filters.")]
         return Message(blocks, f"{title}: none")
     lines = [action_line(a, links, due) for a, due in rows[:MAX_ITEMS]]
     if len(rows) > MAX_ITEMS:
-        lines.append(f"_…and {len(rows) - MAX_ITEMS} more. Narrow the list with plan:, driver: or funding:._")
+        url = browse_url(links.public_url, browse) if browse is not None else None
+        where = f" <{url}|See all {len(rows)} on the web page>, or narrow" if url else " Narrow"
+        lines.append(f"_…and {len(rows) - MAX_ITEMS} more._{where} the list with plan:, driver: or funding:.")
     tail = [{"type": "actions", "block_id": FEEDBACK_BLOCK, "elements": [share_button(record_id)]}] \
         if share and record_id else []
     body = body_blocks(f"*{lit(title)}*\n" + "\n".join(lines), MAX_BLOCKS - len(head) - len(tail) - 1,

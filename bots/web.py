@@ -127,6 +127,14 @@ def error_response(status: int, message: str, detail: Any = None) -> JSONRespons
     return JSONResponse({"error": message, "detail": detail}, status_code=status)
 
 
+# One rule for invalid input: whatever a request carries that the API cannot use (a missing or
+# mistyped field, a bad date, number or funding word, an empty or over-long question, JSON that does
+# not parse) is 422 with a sentence saying what is wrong. Apart from it: 415 for a body that is not
+# JSON at all (its Content-Type), 404 for a plan or section that does not exist, 401 when signing in
+# is needed (bots.auth).
+INVALID = 422
+
+
 def _validation_sentence(request: Request, errors: list[dict]) -> tuple[int, str]:
     first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
     in_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in errors)
@@ -134,11 +142,11 @@ def _validation_sentence(request: Request, errors: list[dict]) -> tuple[int, str
     if in_body and request.method == "POST" and "json" not in ctype:
         return 415, "Send the request body as JSON (Content-Type: application/json)."
     if first.get("type") == "json_invalid":
-        return 400, "The request body is not valid JSON."
+        return INVALID, "The request body is not valid JSON."
     loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
     if in_body and not loc:
-        return 422, 'The request body must be a JSON object like {"question": "..."}.'
-    return 422, f"{'.'.join(loc) or 'request'}: {first.get('msg', 'invalid value')}."
+        return INVALID, 'The request body must be a JSON object like {"question": "..."}.'
+    return INVALID, f"{'.'.join(loc) or 'request'}: {first.get('msg', 'invalid value')}."
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -199,7 +207,7 @@ class ApiCors:
 
         self.app = app
         self.cors = CORSMiddleware(app, allow_origins=origins, allow_methods=["GET", "POST"],
-                                   allow_headers=["Content-Type"], max_age=600)
+                                   allow_headers=["Content-Type", "Authorization"], max_age=600)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         api = scope["type"] == "http" and scope["path"].startswith("/api/")
@@ -237,6 +245,10 @@ def create_app(settings: Settings | None = None, *, assistant: Any = None, warm_
                                      "Every answer cites the passages it rests on.")
     app.state.backend = backend
     _install_errors(app)
+    from bots.auth import AuthGate, check_auth  # PLANS_AUTH: who may use the page and the API
+
+    check_auth(settings)  # now, not at the first request
+    app.add_middleware(AuthGate, settings=settings)  # inside the security headers and CORS
     app.add_middleware(SecurityHeaders)
     if settings.cors_origins:  # closed by default: only PLANS_CORS_ORIGINS opens the API to other pages
         app.add_middleware(ApiCors, origins=settings.cors_origins)

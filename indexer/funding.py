@@ -1,7 +1,7 @@
 """Read the FUNDING cells and funding paragraphs of plans: a status word and money amounts.
 
-The funding-status vocabulary lives here (``STATUSES``, ``STATUS_PHRASES``, ``status_in``): the
-assistant and the bots import it. Standard library only; nothing here raises on bad input.
+The funding-status vocabulary lives here (``STATUSES``, ``STATUS_PHRASES``, ``FUNDING_WORDS``,
+``status_in``): the assistant and the bots import it. Standard library only; nothing here raises on bad input.
 """
 
 from __future__ import annotations
@@ -16,6 +16,11 @@ STATUSES = (AVAILABLE, SEEKING, NEGOTIATING, UNKNOWN)
 # a list of actions with a status, described after its count ("12 actions seeking funding")
 STATUS_PHRASES = {SEEKING: "seeking funding", AVAILABLE: "with funding available",
                   NEGOTIATING: "with funding being negotiated", UNKNOWN: "with funding not stated"}
+# what a person may type for a status (`plans actions --funding`, `/api/actions?funding=`, Slack's
+# `funding:`), any case: the statuses themselves and the everyday words for them
+FUNDING_WORDS = {SEEKING: SEEKING, "sought": SEEKING, "seek": SEEKING, "unfunded": SEEKING,
+                 AVAILABLE: AVAILABLE, "funded": AVAILABLE, NEGOTIATING: NEGOTIATING,
+                 "negotiated": NEGOTIATING, "negotiation": NEGOTIATING, UNKNOWN: UNKNOWN}
 NEGOTIATING_WORDS = re.compile(r"\bnegotiat\w*", re.IGNORECASE)  # a plan's cell and a question alike
 _SEEKING = re.compile(r"\bseek\w*|\bsought\b|\blooking for (?:additional )?fund|\bfunding (?:is )?"
                       r"(?:needed|required|to be (?:found|identified|secured))", re.IGNORECASE)

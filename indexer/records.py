@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from indexer.dates import next_due, parse_timeline
-from indexer.funding import STATUSES
+from indexer.funding import FUNDING_WORDS, STATUSES
 from indexer.models import Action, DateRange, Plan
 from indexer.store import RecordStore
 from plans.errors import InputError, NotFoundError
@@ -190,9 +190,20 @@ def parse_as_of(value: str | None, name: str = "as_of") -> date | None:
         raise InputError(f"{name} must be a date like 2018-05-01, not {value!r}.") from exc
 
 
+def read_funding(value: str | None, name: str = "funding") -> str | None:
+    """A funding status typed by a user, in any case, as a status word or an everyday one ("Seeking",
+    "funded", "unfunded"); None when empty, else an InputError naming the option it came from
+    (``--funding``, ``funding``, ``funding:``). The CLI, the API and Slack all read it here."""
+    if value is None or not value.strip():
+        return None
+    word = FUNDING_WORDS.get(value.strip().lower())
+    if word is None:
+        raise InputError(f"{name} must be one of {', '.join(STATUSES)}, not {value.strip()!r}.")
+    return word
+
+
 def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
-    if flt.funding and flt.funding not in STATUSES:
-        raise InputError(f"--funding must be one of {', '.join(STATUSES)}, not {flt.funding!r}.")
+    funding = read_funding(flt.funding, "--funding")
     if flt.due_within is not None and flt.due_within < 0:
         raise InputError("--due-within must be a number of days, 0 or more.")
     as_of = flt.as_of or date.today()
@@ -202,7 +213,7 @@ def filter_actions(store: RecordStore, flt: ActionFilter) -> list[Action]:
     for a in store.actions(plan=plan_id):
         if flt.driver and not any(flt.driver.lower() in d.lower() for d in a.drivers):
             continue
-        if flt.funding and a.funding_status != flt.funding:
+        if funding and a.funding_status != funding:
             continue
         if flt.overdue and not is_overdue(a, as_of):
             continue

@@ -26,10 +26,11 @@ class ConfigError(PlansError):
 
 
 class InputError(PlansError):
-    """A request or argument is not acceptable (empty question, bad date, unknown plan...)."""
+    """A request or argument is not acceptable (empty question, bad date, bad funding word...).
+    Over HTTP it is 422, the status of every invalid input (``bots.web``)."""
 
     exit_code = 2
-    http_status = 400
+    http_status = 422
 
 
 class NotFoundError(PlansError):

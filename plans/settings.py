@@ -8,10 +8,12 @@ Example::
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -57,6 +59,19 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated origins (https://host[:port]) whose pages may call the API from a "
                     "browser; empty = CORS closed.")
+    # who may use the page and the API (bots.auth); /slack/events, /healthz and /readyz stay open
+    auth: Literal["none", "token", "proxy"] = Field(
+        "none", description="none (the default: for a server on 127.0.0.1), token (PLANS_AUTH_TOKEN as "
+                            "'Authorization: Bearer …' or the page's sign-in form) or proxy (a signing-in "
+                            "reverse proxy sets PLANS_AUTH_PROXY_HEADER).")
+    auth_token: str = Field("", repr=False, description="The shared token when PLANS_AUTH=token (16 characters "
+                                                        "or more).")
+    auth_proxy_header: str = Field("X-Forwarded-User", description="The header carrying the signed-in user "
+                                                                   "when PLANS_AUTH=proxy.")
+    auth_proxy_from: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Comma-separated addresses or networks (10.0.0.0/8) of the proxy; the header is believed "
+                    "only on requests from them.")
     # Slack: the tokens keep Slack's own variable names (SLACK_BOT_TOKEN ...), as Slack's docs use them
     slack_bot_token: str = Field("", repr=False, description="Slack bot token (xoxb-...).",
                                  validation_alias=AliasChoices("SLACK_BOT_TOKEN", "PLANS_SLACK_BOT_TOKEN"))
@@ -92,6 +107,38 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"PLANS_SLACK_TIMEZONE: {value!r} is not a time zone like Europe/Berlin") from exc
+        return value
+
+    @field_validator("auth", mode="before")
+    @classmethod
+    def _auth_mode(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().lower() or "none"
+            if value not in ("none", "token", "proxy"):
+                raise ValueError(f"PLANS_AUTH is none, token or proxy, not {value!r}")
+        return value
+
+    @field_validator("auth_proxy_header")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"[A-Za-z0-9-]+", value):
+            raise ValueError(f"PLANS_AUTH_PROXY_HEADER is a header name like X-Forwarded-User, not {value!r}")
+        return value
+
+    @field_validator("auth_proxy_from", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            value = [str(v).strip() for v in value if str(v).strip()]
+            for net in value:
+                try:
+                    ipaddress.ip_network(net, strict=False)
+                except ValueError:
+                    raise ValueError(f"PLANS_AUTH_PROXY_FROM: {net!r} is not an address or a network "
+                                     f"like 10.0.0.0/8") from None
         return value
 
     @field_validator("chroma_url")

@@ -70,7 +70,12 @@ def test_a_follow_up_answers_the_new_question_about_the_same_action(assistant):
     funds = _ask(assistant, "and who funds it?", conversation_id=first.conversation_id)
     assert funds.answer.startswith("3.2 is funded by IPA II 2014 [1].")
     ends = _ask(assistant, "and when does it end?", conversation_id=first.conversation_id)
-    assert ends.answer.splitlines()[0].startswith("3.2's timeline is") and "14 June 2019" in ends.answer
+    assert ends.answer.startswith("3.2 ended on 14 June 2019 (timeline: Ongoing 15.12.2015-14.6.2019-) [1].")
+    # a follow-up narrows to the asked fact: not the whole block again, nor each other's facts
+    for follow in (funds, ends):
+        assert len(follow.answer.splitlines()) == 2 and follow.answer.splitlines()[1].startswith("(About **3.2 ")
+        assert "CoE" not in follow.answer and "Outputs:" not in follow.answer and len(follow.answer) < 400
+    assert "2019" not in funds.answer.splitlines()[0] and "IPA" not in ends.answer
 
 
 def test_a_fact_the_plan_leaves_out_is_an_honest_partial_answer(assistant):

@@ -330,3 +330,158 @@ def test_the_deadlines_view_lists_due_and_overdue_and_links_the_calendar_feed(de
     page.press("#d-driver", "Enter")
     expect(summary).to_have_text(re.compile(r"^Nothing due in the next 60 days \(to 2018-06-30\), as of 2018-05-01"))
     assert page.locator("#d-due").is_hidden() and page.locator("#d-overdue").is_hidden()
+
+
+# --- issue 14: the starters, follow-ups, Browse and errors, at desktop and phone width -----------------
+
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request, browser):
+    """A page at desktop (1280 px) and at phone (390 px) width; yields (page, width)."""
+    size = SIZES[request.param]
+    context = browser.new_context(viewport=size, **({"device_scale_factor": 2, "has_touch": True}
+                                                    if size["width"] < 720 else {}))
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    yield page, size["width"]
+    context.close()
+
+
+def shot(page, name: str, width: int) -> None:
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / f"screenshot-{name}-{width}.png"))
+
+
+def test_every_starter_question_answers(sized, site):
+    page, width = sized
+    open_page(page, site)
+    starters = page.locator(".starter")
+    n = starters.count()
+    assert n >= 5
+    for i in range(n):
+        if page.locator("#welcome").is_hidden():
+            page.get_by_role("button", name="New conversation").click()
+        question = starters.nth(i).inner_text()
+        starters.nth(i).click()
+        answer = page.locator(".turn").last.locator(".a")
+        answer.locator(".meta").wait_for()
+        text = answer.locator(".md").inner_text()
+        assert "refused" not in (answer.get_attribute("class") or ""), (question, text)
+        assert not text.startswith(("The plans do not say", "Nothing in the plans")), (question, text)
+        assert answer.locator(".cite").count() >= 1, question
+        assert "`" not in text, question  # commands are shown as code, not as raw backticks
+    shot(page, "starters", width)
+
+
+def test_follow_ups_narrow_to_the_asked_fact(sized, site):
+    page, width = sized
+    open_page(page, site)
+    first = ask(page, "Who drives 3.2 in the Western Balkan plan?")
+    assert "CoE" in first.inner_text()
+    funds = ask(page, "and who funds it?").locator(".md").inner_text()
+    ends = ask(page, "and when does it end?").locator(".md").inner_text()
+    assert funds.startswith("3.2 is funded by IPA II 2014") and "CoE" not in funds and "Outputs" not in funds
+    assert ends.startswith("3.2 ended on 14 June 2019") and "IPA" not in ends and "CoE" not in ends
+    # a cited table row opens as a small table: its cells under their column names, several as a list
+    page.locator(".turn").last.locator(".md .cite").first.click()
+    table = page.locator("#panel .row-table")
+    table.first.wait_for()
+    heads = table.first.locator("th").all_inner_texts()
+    assert [h.lower() for h in heads[:2]] == ["need", "action"] and "DRIVERS" in [h.upper() for h in heads]
+    assert "3.2 Improved/establish public reporting systems" in table.first.inner_text()
+    assert page.locator("#panel .as-written").count() == 1  # the row as written, a click away
+    shot(page, "follow-ups", width)
+
+
+def test_browse_agrees_with_the_due_column_the_api_and_the_assistant(sized, site):
+    from playwright.sync_api import expect
+
+    page, width = sized
+    open_page(page, site)
+    page.fill("#as-of", "2018-05-01")
+    answer = ask(page, "Which deadlines fall in the next 60 days?")
+    assert answer.locator(".md").inner_text().startswith("Due in the next 60 days (2018-05-01 to 2018-06-30)")
+    listed = answer.locator(".md li").count()
+    api = page.request.get(f"{site}/api/actions?due_within=60&as_of=2018-05-01").json()
+    assert api["count"] == listed + int((re.search(r"\((\d+) more\)", answer.inner_text()) or [0, 0])[1])
+    # the same list in Browse: its Due column within the window, as many rows as the API gives
+    page.fill("#question", "")
+    page.get_by_role("tab", name="Browse actions").click()
+    page.select_option("#f-due", "60")
+    summary = page.locator("#actions-summary")
+    expect(summary).to_have_text(re.compile(rf"^{api['count']} actions? \(as of 2018-05-01\)"))
+    dues = page.locator("#actions-table tbody td[data-label=Due]").all_inner_texts()
+    assert len(dues) == api["count"] and all("2018-05-01" <= d <= "2018-06-30" for d in dues), dues
+    # the header's Plan selector filters Browse
+    page.select_option("#f-due", "")
+    page.select_option("#plan", "wbcsci-integrative-plan-of-action-2018-2020")
+    expect(summary).to_have_text(re.compile(r"^\d+ actions"))
+    plans = set(page.locator("#actions-table tbody td.plan").all_inner_texts())
+    assert plans == {"WBCSCi 2018-2020"}
+    # rows sharing a number tell themselves apart by their activity text
+    number = page.locator("td[data-label='No.']", has_text=re.compile(r"^3\.1$"))
+    rows = page.locator("#actions-table tbody tr", has=number)
+    assert rows.count() >= 2
+    activities = rows.locator(".activity").all_inner_texts()
+    assert len(activities) == rows.count() and len(set(activities)) == len(activities)
+    # a passage opened from a row does not cover the filters, and closes when the view changes
+    rows.first.get_by_role("button", name=re.compile("^Read the passage")).click()
+    panel = page.locator("#panel")
+    panel.locator(".passage").wait_for()
+    if width < 720:  # the filters stay in view, and the sheet stops below them
+        filters = page.locator("#filters").bounding_box()
+        assert filters["y"] >= 0 and panel.bounding_box()["y"] >= filters["y"] + filters["height"] - 1
+    for control in ("#f-driver", "#f-funding", "#f-due", "#f-overdue"):
+        page.locator(control).click(trial=True)  # reachable: nothing covers it
+    page.locator("#f-funding").select_option("seeking")  # the filters stay usable with the panel open
+    expect(summary).not_to_have_text(re.compile(r"^0 "))
+    shot(page, "browse", width)
+    page.get_by_role("tab", name="Ask").click()
+    expect(panel).to_be_hidden()
+
+
+def test_a_long_list_links_to_browse_with_its_filters(sized, site):
+    from playwright.sync_api import expect
+
+    page, width = sized
+    open_page(page, site)
+    answer = ask(page, "What is still seeking funding?")
+    text = answer.locator(".md").inner_text()
+    more = re.search(r"…and (\d+) more, numbered (.+)\.$", text)
+    assert more and "plans actions" not in text and "`" not in text
+    numbers = more.group(2).split(", ")
+    assert len(numbers) == len(set(numbers))  # each number once
+    answer.get_by_role("button", name=re.compile(r"^Show all \d+ in Browse actions$")).click()
+    expect(page.locator("#view-browse")).to_be_visible()
+    assert page.locator("#f-funding").input_value() == "seeking"
+    total = int(re.search(r"Show all (\d+)", answer.locator(".see-all").inner_text()).group(1))
+    expect(page.locator("#actions-summary")).to_have_text(re.compile(rf"^{total} actions"))
+    page.goto(f"{site}/#browse?funding=available&due_within=45&as_of=2018-05-01")  # a link from Slack
+    expect(page.locator("#actions-summary")).to_have_text(re.compile(r"\(as of 2018-05-01\)"))
+    assert page.locator("#f-due").input_value() == "45" and page.locator("#f-funding").input_value() == "available"
+
+
+def test_a_network_failure_keeps_the_question_and_offers_a_retry(sized, site):
+    page, width = sized
+    open_page(page, site)
+    # the hint says the window deadline answers use when none is asked for
+    hint = page.locator("#as-of-hint").text_content()
+    window = re.search(r"next (\d+) days", hint)
+    coming = ask(page, "Which deadlines are coming up?").locator(".md").inner_text()
+    assert window and f"next {window.group(1)} days" in coming.splitlines()[0]
+    page.route("**/api/ask/stream", lambda route: route.abort("internetdisconnected"))
+    page.fill("#question", "Who drives 3.2 in the Western Balkan plan?")
+    page.press("#question", "Enter")
+    alert = page.locator(".a.error [role=alert]")
+    alert.wait_for()
+    assert "Could not reach the server" in alert.inner_text() and "still in the box" in alert.inner_text()
+    assert page.locator("#question").input_value() == "Who drives 3.2 in the Western Balkan plan?"
+    shot(page, "error", width)
+    page.unroute("**/api/ask/stream")
+    page.get_by_role("button", name="Try again").click()
+    answer = page.locator(".turn").last.locator(".a")
+    answer.locator(".meta").wait_for()
+    assert "CoE" in answer.inner_text() and page.locator(".a.error").count() == 0
+    assert page.locator("#question").input_value() == ""  # answered: the box is free again

@@ -146,7 +146,9 @@ def test_plans_serve_binds_127_0_0_1_by_default(indexed, monkeypatch) -> None:
         out = runner.invoke(app, ["serve"])
         assert out.exit_code == 0, out.output
         assert calls[-1]["host"] == "127.0.0.1" and "http://127.0.0.1:8000/" in out.output
-        out = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123"])  # only when told
+        out = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123"])  # open to all: not without
+        assert out.exit_code != 0 and "--public" in out.output and len(calls) == 1  # --public (tests/test_auth)
+        out = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--public"])  # only when told
         assert out.exit_code == 0 and calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 8123
     finally:
         get_settings.cache_clear()

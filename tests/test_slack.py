@@ -385,7 +385,7 @@ def test_plans_help_and_bad_input_answer_in_the_ack(app, mock):
     r = app.command("", channel="C0HELP", response_url=mock.response_url("help"))
     assert "/plans actions" in r.text
     r = app.command("actions funding:maybe", channel="C0HELP", response_url=mock.response_url("help"))
-    assert "funding: is one of available, seeking" in r.text
+    assert "funding: must be one of available, seeking" in r.text
     time.sleep(0.3)
     assert not mock.posts("/response/help")
 

@@ -86,7 +86,7 @@ def test_plans_chat_follows_up(real_index, monkeypatch):
         settings_mod.get_settings.cache_clear()
     assert res.exit_code == 0, res.output
     assert "Austria" in res.output and "Sources:" in res.output
-    assert "ended 2020-08-20" in res.output  # the follow-up knew what "it" was
+    assert "ended on 20 August 2020" in res.output  # the follow-up knew what "it" was
 
 
 def test_a_named_month_is_a_window(assistant):

@@ -98,7 +98,7 @@ def test_stream_yields_tokens_then_citations_then_done(client):
 
 def test_stream_errors_are_json_before_the_stream_starts(client):
     r = client.post("/api/ask/stream", json={"question": "  "})
-    assert r.status_code == 400 and r.headers["content-type"] == "application/json"
+    assert r.status_code == 422 and r.headers["content-type"] == "application/json"
     assert "empty" in r.json()["error"]
 
 
@@ -211,24 +211,24 @@ def test_without_an_index_healthz_answers_and_the_rest_says_why(tmp_path):
 
 
 BAD_REQUESTS = [
-    ("post", "/api/ask", {"json": {"question": ""}}, 400, "empty"),
-    ("post", "/api/ask", {"json": {"question": " \n\t "}}, 400, "empty"),
-    ("post", "/api/ask", {"json": {"question": "x" * 2001}}, 400, "2,000"),
-    ("post", "/api/ask", {"json": {"question": GOLD_Q, "as_of": "2018-13-45"}}, 400, "date"),
-    ("post", "/api/ask", {"json": {"question": GOLD_Q, "as_of": "tomorrow"}}, 400, "date"),
+    ("post", "/api/ask", {"json": {"question": ""}}, 422, "empty"),
+    ("post", "/api/ask", {"json": {"question": " \n\t "}}, 422, "empty"),
+    ("post", "/api/ask", {"json": {"question": "x" * 2001}}, 422, "2,000"),
+    ("post", "/api/ask", {"json": {"question": GOLD_Q, "as_of": "2018-13-45"}}, 422, "date"),
+    ("post", "/api/ask", {"json": {"question": GOLD_Q, "as_of": "tomorrow"}}, 422, "date"),
     ("post", "/api/ask", {"json": {"question": GOLD_Q, "plan": "atlantis"}}, 404, "No plan"),
     ("post", "/api/ask", {"json": {}}, 422, "question"),
     ("post", "/api/ask", {"json": {"question": 42}}, 422, "question"),
     ("post", "/api/ask", {"json": ["a", "list"]}, 422, "JSON object"),
     ("post", "/api/ask", {"content": b'{"question": "unclosed', "headers": {"content-type": "application/json"}},
-     400, "not valid JSON"),
+     422, "not valid JSON"),
     ("post", "/api/ask", {"content": b"question=hello",
                           "headers": {"content-type": "application/x-www-form-urlencoded"}},
      415, "Content-Type: application/json"),
-    ("post", "/api/ask/stream", {"content": b"{", "headers": {"content-type": "application/json"}}, 400, "JSON"),
-    ("get", "/api/actions?as_of=2018-02-30", {}, 400, "date"),
-    ("get", "/api/actions?funding=free", {}, 400, "funding must be one of"),
-    ("get", "/api/actions?due_within=-3", {}, 400, "due_within"),
+    ("post", "/api/ask/stream", {"content": b"{", "headers": {"content-type": "application/json"}}, 422, "JSON"),
+    ("get", "/api/actions?as_of=2018-02-30", {}, 422, "date"),
+    ("get", "/api/actions?funding=free", {}, 422, "funding must be one of"),
+    ("get", "/api/actions?due_within=-3", {}, 422, "due_within"),
     ("get", "/api/actions?due_within=soon", {}, 422, "due_within"),
     ("get", "/api/actions?plan=atlantis", {}, 404, "No plan"),
     ("get", "/api/sections/no-such-plan:0001", {}, 404, "No section"),
@@ -261,3 +261,20 @@ def test_html_in_a_question_or_a_document_comes_back_as_json_data(client, tmp_pa
     assert "<script>alert(1)</script>" in s.json()["text"]
     answer = c.post("/api/ask", json={"question": "Who is responsible for publishing warnings about phishing?"}).json()
     assert any("<script>" in cit["quote"] for cit in answer["citations"]), answer
+
+
+def test_a_table_row_comes_with_its_cells_under_their_columns(client):
+    """The source panel shows a cited table row as a small table (bots.passages), not one
+    run-together paragraph; a cell of several items is a list."""
+    row = client.get("/api/sections/wbcsci-integrative-plan-of-action-2018-2020:0079").json()
+    assert row["kind"] == "table_row" and len(row["tables"]) == 1
+    table = row["tables"][0]
+    cells = dict(zip(table["columns"], table["cells"]))
+    assert table["columns"] == ["Need", "Action", "Activities and outputs", "Drivers", "Status / timeline", "Funding"]
+    assert cells["Action"] == ["1.2 Law enforcement and judiciary training"]
+    assert cells["Drivers"] == ["Italian Gov't", "Austria", "France", "EULEX"]
+    activities = cells["Activities and outputs"]
+    assert activities[0] == "Albania – PAMECA V Project:" and len(activities) > 2
+    assert cells["Funding"][-1] == "available" and table["notes"]
+    prose = client.get("/api/sections/eco-plan-of-action-transnational-organized-crime:0001").json()
+    assert prose["kind"] != "table_row" and prose["tables"] == []

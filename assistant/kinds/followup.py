@@ -13,9 +13,11 @@ Example::
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, states
+from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, shorten, states
+from assistant.compose import _day as day_words  # "14 June 2019", as the answers write a day
 from assistant.deadlines import TIME_WORDS
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
@@ -36,10 +38,43 @@ def _window_sentence(a: Action, window: tuple[date, date], window_text: str) -> 
     lo, hi = window
     if a.end is None:
         return ""
+    timeline = f" (timeline: {a.timeline})" if a.timeline else ""
     if a.end < lo:
-        return f"It ends on {a.end.isoformat()}, before {window_text or lo.isoformat()} ({lo.isoformat()} " \
-               f"to {hi.isoformat()}): the plan does not carry it on into that period."
-    return f"It runs until {a.end.isoformat()}, into {window_text or 'that period'}."
+        return f"It ends on {a.end.isoformat()}{timeline}, before {window_text or lo.isoformat()} " \
+               f"({lo.isoformat()} to {hi.isoformat()}): the plan does not carry it on into that period."
+    return f"It runs until {a.end.isoformat()}{timeline}, into {window_text or 'that period'}."
+
+
+# what a follow-up asks of an action's dates: its end ("when does it end?", "how long does it run?")
+# or its start ("when does it start?", "when is it supposed to go live?")
+_ASKS_END = re.compile(r"\b(?:end|ends|ending|ended|finish\w*|expir\w*|conclud\w*|wrap\w* up|run out|until when|"
+                       r"how long|last)\b", re.I)
+_ASKS_START = re.compile(r"\b(?:start\w*|begin\w*|began|kick\w* off|go live|launch\w*|commenc\w*)\b", re.I)
+
+
+def _date_sentence(a: Action, said: str, as_of: date) -> str:
+    """"3.2 ended on 14 June 2019 (timeline: …)": the end or start date a follow-up asks for, in the
+    tense ``as_of`` gives it; "" when it asks neither or the plan gives no such date."""
+    asks_end, asks_start = bool(_ASKS_END.search(said)), bool(_ASKS_START.search(said))
+    subject = a.number or "It"
+    timeline = f" (timeline: {a.timeline})" if a.timeline else ""
+    if asks_end and not asks_start and a.end and not a.recurrence:
+        verb = "ended" if a.end < as_of else "ends"
+        return f"{subject} {verb} on {day_words(a.end)}{timeline}"
+    if asks_start and not asks_end and a.start and not a.recurrence:
+        verb = "started" if a.start <= as_of else "starts"
+        return f"{subject} {verb} on {day_words(a.start)}{timeline}"
+    return ""
+
+
+def _about(a: Action) -> str:
+    """Which action the fact is of, in a line: its number and title, and the start of its own text
+    (several rows of a table share a number and title); the previous answer showed the rest."""
+    name = " ".join(p for p in (a.number, shorten(a.title, 100)) if p)
+    own = a.text.strip(" -•") if a.text and a.text.strip() != a.title.strip() else ""
+    if not name:
+        return f"(About: {shorten(own, 120)})" if own else ""
+    return f"(About **{name}**: {shorten(own, 100)})" if own else f"(About **{name}**.)"
 
 
 class FollowUpKind:
@@ -86,12 +121,15 @@ class FollowUpKind:
             return Answer(answer=text, citations=tuple(cites.items), refused=True, route=route, as_of=ask.as_of,
                           retrieved=(a.section_id,), meta={"refusal_reason": f"{missing} is not stated",
                                                            "subject": a.id})
-        # the asked fact as the opening sentence, then the rest of what the plan says of the action
+        # the asked fact only, then which action it is about: the previous answer showed the rest, so a
+        # follow-up narrows ("and who funds it?" -> the funding, "when does it end?" -> the end date)
         ref = cites.cite(ctx.records.section(a.section_id))
         first = lead_sentence(a, route, ref)
+        if route == Route.DEADLINE and (dated := _date_sentence(a, ask.said, ask.as_of)):
+            first = f"{dated} {ref}."
         if route == Route.DEADLINE and ask.reading.window:
             sentence = _window_sentence(a, ask.reading.window, ask.reading.window_text)
             first = f"{sentence.rstrip('.')} {ref}." if sentence else first
-        text = f"{first}\n{line}"
+        text = f"{first}\n{_about(a)}"
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=route, as_of=ask.as_of,
                       retrieved=(a.section_id,), meta={"subject": a.id})

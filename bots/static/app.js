@@ -15,11 +15,12 @@
     return node;
   };
 
+  // each one answers (tests/test_page.py clicks them all); asOf sets the "As of" date it needs
   const STARTERS = [
     { q: "Who is implementing the PAMECA V project in Albania?" },
     { q: "Who drives action 3.2 in the Western Balkan plan?" },
     { q: "What is still seeking funding?" },
-    { q: "Which deadlines fell in the next 60 days as of 2018-05-01?", asOf: "2018-05-01" },
+    { q: "Which deadlines fall in the next 60 days?", asOf: "2018-05-01" },
     { q: "What does the ECO plan say about cybercrime?" },
   ];
   const ROUTES = {
@@ -31,7 +32,8 @@
     available: "Available", seeking: "Seeking", negotiating: "Negotiating", unknown: "Not stated",
   };
 
-  const state = { conversationId: null, plansById: new Map(), busy: false, opener: null, actionsShown: false };
+  const state = { conversationId: null, plansById: new Map(), busy: false, opener: null, actionsShown: false,
+    actionsRequest: 0 };
 
   // ---- markdown (escape first, then a small subset) -------------------------------------------
   function escapeHtml(text) {
@@ -40,7 +42,8 @@
   }
 
   function inline(escaped, citations) {
-    let html = escaped.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
+    let html = escaped.replace(/`([^`]+)`/g, "<code>$1</code>"); // a command, shown as one
+    html = html.replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
     html = html.replace(/\[(\d{1,3})\]/g, (whole, n) => {
       const c = citations.get(Number(n));
       if (!c) return whole;
@@ -102,8 +105,18 @@
     return new Error(message);
   }
 
+  // fetch, with a failure to reach the server said in words (fetch itself only says "Failed to fetch")
+  const UNREACHABLE = "Could not reach the server: check your connection (or whether the server is running).";
+  async function reach(url, options) {
+    try {
+      return await fetch(url, options);
+    } catch (_) {
+      throw new Error(UNREACHABLE);
+    }
+  }
+
   async function getJSON(url) {
-    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    const res = await reach(url, { headers: { Accept: "application/json" } });
     if (!res.ok) throw await apiError(res);
     return res.json();
   }
@@ -114,7 +127,7 @@
       const data = await getJSON("/api/plans");
       for (const p of data.plans) {
         state.plansById.set(p.id, p);
-        for (const select of [$("#plan"), $("#f-plan"), $("#d-plan")]) {
+        for (const select of [$("#plan"), $("#d-plan")]) {
           select.append(el("option", { value: p.id, title: p.title }, `${p.short_name} — ${p.actions} actions`));
         }
       }
@@ -198,9 +211,20 @@
       sources.append(list);
       box.append(sources);
     }
+    const meta = answer.meta || {};
+    if (meta.browse && meta.more) { // a long list: the whole of it is the Browse view with the same filters
+      const all = el("button", { type: "button", class: "see-all link" },
+        `Show all ${meta.count} in Browse actions`);
+      all.addEventListener("click", () => openBrowse({ as_of: answer.as_of, ...meta.browse }));
+      const line = el("p", { class: "see-all-line" });
+      line.append(all);
+      box.append(line);
+    }
     const route = ROUTES[answer.route] || answer.route;
     box.append(el("p", { class: "meta" }, `As of ${answer.as_of} · ${route}`));
   }
+
+  const CUT = "The answer stopped half-way: the connection was cut.";
 
   async function ask(question) {
     question = question.trim();
@@ -213,7 +237,7 @@
     const body = { question, conversation_id: state.conversationId || undefined,
       as_of: $("#as-of").value || undefined, plan: $("#plan").value || undefined };
     try {
-      const res = await fetch("/api/ask/stream", {
+      const res = await reach("/api/ask/stream", {
         method: "POST", headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
         body: JSON.stringify(body),
       });
@@ -229,17 +253,27 @@
           final = data;
         }
       });
-      if (!final) throw new Error("The answer stopped half-way; please ask again.");
+      if (!final) throw new Error(CUT);
       state.conversationId = final.conversation_id;
+      if ($("#question").value.trim() === question) $("#question").value = ""; // answered: the box is free
       renderAnswer(box, final);
       box.closest(".turn").scrollIntoView({ block: "start" });
       setStatus(final.refused ? "The plans do not say." : `Answered with ${final.citations.length} source(s).`);
     } catch (err) {
+      const message = err instanceof TypeError ? CUT : err.message; // a TypeError here: the stream broke off
       box.classList.remove("loading");
       box.removeAttribute("aria-busy");
       box.classList.add("error");
-      box.replaceChildren(el("p", { role: "alert" }, `Sorry — ${err.message}`));
-      setStatus(err.message, "error");
+      const retry = el("button", { type: "button", class: "retry primary" }, "Try again");
+      retry.addEventListener("click", () => {
+        if (state.busy) return;
+        box.closest(".turn").remove();
+        ask(question);
+      });
+      box.replaceChildren(el("p", { role: "alert" }, `Sorry — ${message} Your question is still in the box.`), retry);
+      const q = $("#question");
+      if (!q.value.trim()) q.value = question; // typed or a starter: kept, to send again or change
+      setStatus(message, "error");
     } finally {
       state.busy = false;
       $("#send").disabled = false;
@@ -260,12 +294,53 @@
     return box;
   }
 
+  // at phone width the panel is a sheet from the bottom: over Browse it stops below the filters
+  const phone = window.matchMedia("(max-width: 720px)");
+  function fitPanel() {
+    const panel = $("#panel");
+    panel.style.maxHeight = "";
+    if (!phone.matches || $("#view-browse").hidden) return;
+    const above = Math.max($("#filters").getBoundingClientRect().bottom, $(".settings").getBoundingClientRect().bottom);
+    panel.style.maxHeight = `${Math.max(window.innerHeight - above - 8, 200)}px`;
+  }
+
+  // a passage as the plan writes it; a table row as the small table it is (its cells under their
+  // column names, several items as a list), with the row's run-together text kept below it
+  function passage(s) {
+    if (!s.tables || !s.tables.length) return el("blockquote", { class: "passage" }, s.text);
+    const box = el("div", { class: "passage as-table" });
+    for (const t of s.tables) {
+      const table = el("table", { class: "row-table" });
+      t.columns.forEach((name, i) => {
+        const tr = el("tr");
+        const td = el("td");
+        const cell = t.cells[i];
+        if (cell.length > 1) {
+          const ul = el("ul");
+          for (const item of cell) ul.append(el("li", {}, item));
+          td.append(ul);
+        } else {
+          td.textContent = cell[0];
+        }
+        tr.append(el("th", { scope: "row" }, name), td);
+        table.append(tr);
+      });
+      box.append(table);
+      if (t.notes.length) box.append(el("p", { class: "row-notes" }, `How the row was read: ${t.notes.join("; ")}.`));
+    }
+    const raw = el("details", { class: "as-written" });
+    raw.append(el("summary", {}, "The row as written in the plan"), el("blockquote", {}, s.text));
+    box.append(raw);
+    return box;
+  }
+
   async function openSection(sectionId, opener, citation) {
     const panel = $("#panel");
     const body = $("#panel-body");
     state.opener = opener || state.opener;
     panel.hidden = false;
     $("#layout").classList.add("with-panel");
+    fitPanel();
     $("#panel-title").textContent = citation ? `Source ${citation.n}` : "Passage";
     body.replaceChildren(el("p", { class: "muted dots" }, "Opening the passage"));
     body.setAttribute("aria-busy", "true");
@@ -279,7 +354,7 @@
       body.replaceChildren(
         el("p", { class: "plan-title" }, s.plan.title),
         crumbs,
-        el("blockquote", { class: "passage" }, s.text),
+        passage(s),
         where,
         el("h3", { class: "context" }, "In context"),
         neighbour("Before", s.previous),
@@ -302,6 +377,24 @@
   }
 
   // ---- browse actions -------------------------------------------------------------------------------
+  const shortText = (text, n) => (text.length > n ? `${text.slice(0, n).replace(/\s+\S*$/, "")} …` : text);
+
+  // open Browse with these filters (an answer's "Show all", or a link: <page>/#browse?funding=seeking)
+  function openBrowse(filters) {
+    const f = filters || {};
+    if (f.as_of) $("#as-of").value = f.as_of;
+    $("#plan").value = state.plansById.has(f.plan) ? f.plan : "";
+    $("#f-driver").value = f.driver || "";
+    $("#f-funding").value = f.funding || "";
+    const due = $("#f-due");
+    if (f.due_within && ![...due.options].some((o) => o.value === String(f.due_within))) {
+      due.append(el("option", { value: String(f.due_within) }, `${f.due_within} days`));
+    }
+    due.value = f.due_within ? String(f.due_within) : "";
+    $("#f-overdue").checked = f.overdue === true || f.overdue === "true";
+    showTab("browse");
+    loadActions();
+  }
   function cell(label, content, cls) {
     const td = el("td", { "data-label": label, class: cls });
     if (content instanceof Node) td.append(content); else td.textContent = content || "—";
@@ -311,7 +404,7 @@
   async function loadActions() {
     const params = new URLSearchParams();
     const add = (k, v) => { if (v) params.set(k, v); };
-    add("plan", $("#f-plan").value);
+    add("plan", $("#plan").value); // the header's Plan selector filters Browse too
     add("driver", $("#f-driver").value.trim());
     add("funding", $("#f-funding").value);
     add("due_within", $("#f-due").value);
@@ -321,14 +414,22 @@
     const table = $("#actions-table");
     summary.textContent = "Loading actions…";
     table.setAttribute("aria-busy", "true");
+    const request = ++state.actionsRequest; // filters changed while a list was loading: the last one wins
     try {
       const data = await getJSON(`/api/actions?${params}`);
+      if (request !== state.actionsRequest) return;
       const tbody = table.querySelector("tbody");
       tbody.replaceChildren();
+      // rows of a table often share a number and title: their own activity text tells them apart
+      const seen = new Map();
+      for (const a of data.actions) seen.set(`${a.plan} ${a.number}`, (seen.get(`${a.plan} ${a.number}`) || 0) + 1);
       for (const a of data.actions) {
         const tr = el("tr");
         const what = el("div");
         what.append(el("span", { class: "title" }, a.title || a.text));
+        if (a.number && seen.get(`${a.plan} ${a.number}`) > 1 && a.text && a.text !== a.title) {
+          what.append(el("span", { class: "activity" }, shortText(a.text.replace(/^[\s•-]+/, ""), 160)));
+        }
         if (a.need) what.append(el("span", { class: "need" }, a.need));
         const funding = el("div");
         funding.append(el("span", { class: `badge f-${a.funding_status}` }, FUNDING_LABELS[a.funding_status] || a.funding_status));
@@ -349,15 +450,18 @@
         : `No action matches these filters (as of ${data.as_of}).`;
       state.actionsShown = true;
     } catch (err) {
+      if (request !== state.actionsRequest) return;
       summary.textContent = "";
       setStatus(`Could not load the actions: ${err.message}`, "error");
     } finally {
-      table.removeAttribute("aria-busy");
+      if (request === state.actionsRequest) table.removeAttribute("aria-busy");
     }
   }
 
   // ---- tabs -------------------------------------------------------------------------------------------
   function showTab(name, focus = false) {
+    const current = document.querySelector("[role=tab][aria-selected=true]");
+    if (current && current.id !== `tab-${name}`) closePanel(); // the passage belongs to the view it came from
     for (const tab of document.querySelectorAll("[role=tab]")) {
       const on = tab.id === `tab-${name}`;
       tab.setAttribute("aria-selected", String(on));
@@ -434,17 +538,21 @@
     });
 
     $("#filters").addEventListener("submit", (e) => { e.preventDefault(); loadActions(); });
-    for (const id of ["#f-plan", "#f-funding", "#f-due", "#f-overdue"]) $(id).addEventListener("change", loadActions);
-    $("#as-of").addEventListener("change", () => {
-      if (state.actionsShown) loadActions();
-      document.dispatchEvent(new CustomEvent("plans:as-of-changed"));
-    });
+    for (const id of ["#f-funding", "#f-due", "#f-overdue"]) $(id).addEventListener("change", loadActions);
+    for (const id of ["#as-of", "#plan"]) $(id).addEventListener("change", () => { if (state.actionsShown) loadActions(); });
+    $("#as-of").addEventListener("change", () => document.dispatchEvent(new CustomEvent("plans:as-of-changed")));
 
-    loadPlans();
-    // a link to a passage (from Slack: <page>/#section=<id>) opens it in the panel
-    const openFromHash = () => {
+    const plansLoaded = loadPlans();
+    // a link to a passage (from Slack: <page>/#section=<id>) opens it in the panel; one to a list
+    // (<page>/#browse?funding=seeking&due_within=60) opens Browse with those filters
+    const openFromHash = async () => {
       const m = /^#section=(.+)$/.exec(window.location.hash);
       if (m) openSection(decodeURIComponent(m[1]), null, null);
+      const b = /^#browse(?:\?(.*))?$/.exec(window.location.hash);
+      if (b) {
+        await plansLoaded; // the plan filter needs the list of plans
+        openBrowse(Object.fromEntries(new URLSearchParams(b[1] || "")));
+      }
     };
     window.addEventListener("hashchange", openFromHash);
     openFromHash();
