@@ -27,7 +27,8 @@ def test_what_is_seeking_funding_lists_the_records(assistant):
     records = [x for x in assistant.actions if x.plan == WBCSCI and x.funding_status == "seeking"]
     assert a.meta["count"] == len(records) > 10
     assert a.answer.startswith(f"{len(records)} actions are still seeking funding")
-    assert "more (" in a.answer and len(a.answer) <= 2000  # the rest is counted, not pasted
+    assert "more, numbered" in a.answer and len(a.answer) <= 2000  # the rest is counted, not pasted
+    assert a.meta["browse"] == {"funding": "seeking", "plan": WBCSCI}  # and the page's Browse view has it all
 
 
 def test_what_a_driver_leads(assistant):
