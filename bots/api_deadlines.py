@@ -2,7 +2,7 @@
 ``GET /api/digest`` (what is due in the next days and what is overdue, as JSON).
 
 Both take the filters of ``/api/actions`` (plan, driver, funding) and ``as_of``; bad values are
-``plans.errors`` sentences (400 for a malformed value, 404 for an unknown plan), as everywhere in the
+``plans.errors`` sentences (422 for a malformed value, 404 for an unknown plan), as everywhere in the
 API. The feed's passage links point at ``PLANS_PUBLIC_URL``, else at the address the request came to.
 
 Example::
@@ -23,9 +23,7 @@ from fastapi.responses import Response
 from assistant.digest import DigestQuery, build_digest
 from assistant.policy import DIGEST_DAYS, DIGEST_MAX_DAYS
 from bots.ics import deadline_calendar
-from indexer.funding import STATUSES
-from indexer.records import ActionFilter, filter_actions, parse_as_of, plan_horizons, resolve_plan
-from plans.errors import InputError
+from indexer.records import ActionFilter, filter_actions, parse_as_of, plan_horizons, read_funding, resolve_plan
 
 PLAN_HELP = "Plan id, organisation or a word of its title."
 DRIVER_HELP = "Driver, case-insensitive substring."
@@ -37,10 +35,7 @@ def _clean(value: str | None) -> str | None:
 
 
 def _funding(value: str | None) -> str | None:
-    funding = (_clean(value) or "").lower() or None
-    if funding and funding not in STATUSES:
-        raise InputError(f"funding must be one of {', '.join(STATUSES)}, not {funding!r}.")
-    return funding
+    return read_funding(_clean(value), "funding")  # any case and the everyday words, as /api/actions
 
 
 def _plan_id(store: Any, plan: str | None) -> str | None:

@@ -123,12 +123,12 @@ def test_the_digest_as_json_cites_each_item(server, indexed):
 
 
 @pytest.mark.parametrize(("path", "params", "status", "sentence"), [
-    ("/api/deadlines.ics", {"funding": "maybe"}, 400, "funding must be one of available, seeking"),
+    ("/api/deadlines.ics", {"funding": "maybe"}, 422, "funding must be one of available, seeking"),
     ("/api/deadlines.ics", {"plan": "atlantis"}, 404, "No plan matches 'atlantis'"),
-    ("/api/deadlines.ics", {"as_of": "May 2018"}, 400, "as_of must be a date like 2018-05-01"),
-    ("/api/digest", {"within": "-1"}, 400, "within must be a number of days from 0 to 3660"),
+    ("/api/deadlines.ics", {"as_of": "May 2018"}, 422, "as_of must be a date like 2018-05-01"),
+    ("/api/digest", {"within": "-1"}, 422, "within must be a number of days from 0 to 3660"),
     ("/api/digest", {"within": "lots"}, 422, "within: Input should be a valid integer"),
-    ("/api/digest", {"plan": "BSEC"}, 400, "matches several plans"),
+    ("/api/digest", {"plan": "BSEC"}, 422, "matches several plans"),
 ])
 def test_bad_query_parameters_get_a_sentence(server, path, params, status, sentence):
     r = server.http.get(path, params=params)
