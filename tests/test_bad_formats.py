@@ -132,3 +132,54 @@ def test_plans_index_prints_per_file_format_pages_tables_and_warnings(bad_corpus
                for ln in lines)
     scanned = next(ln for ln in out.stderr.splitlines() if ln.startswith("skipped scanned.pdf:"))
     assert "no text layer" in scanned
+
+
+def test_a_long_pdf_is_read_a_page_at_a_time(tmp_path, monkeypatch) -> None:
+    """pdfminer keeps each page's content stream (decoded) and the images first loaded for it
+    until the file is closed; the reader lets them go page by page, so what it holds of the file
+    does not grow with the pages read (measured on 500 pages: bench/big_pdf.py). An image shared
+    by every page (a logo) is read again where it is needed, and every page's text is there."""
+    import random
+    import weakref
+
+    import pdfplumber.page
+    from fpdf import FPDF
+    from pdfminer.pdftypes import PDFStream
+    from PIL import Image
+
+    from indexer.formats.pdf import read_pdf
+
+    rnd = random.Random(0)
+    logo = Image.frombytes("RGB", (40, 40), rnd.randbytes(40 * 40 * 3))
+    doc = FPDF()
+    for i in range(1, 13):
+        doc.add_page()
+        doc.set_font("Helvetica", size=11)
+        doc.multi_cell(0, 6, f"Page {i} of the plan. " + "Measures against organised crime. " * 30)
+        doc.image(Image.frombytes("RGB", (120, 120), rnd.randbytes(120 * 120 * 3)), x=20, y=150, w=50)
+        doc.image(logo, x=150, y=10, w=15)  # the same image object on every page
+    doc.output(str(tmp_path / "long.pdf"))
+
+    streams: weakref.WeakSet = weakref.WeakSet()
+    init = PDFStream.__init__
+
+    def tracked(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        streams.add(self)
+
+    held: list[int] = []  # bytes of all live streams of the file, when each page's words are read
+    extract_words = pdfplumber.page.Page.extract_words
+
+    def spy(self, *args, **kwargs):
+        words = extract_words(self, *args, **kwargs)
+        held.append(sum(len(s.data or b"") + len(s.rawdata or b"") for s in list(streams)))
+        return words
+
+    monkeypatch.setattr(PDFStream, "__init__", tracked)
+    monkeypatch.setattr(pdfplumber.page.Page, "extract_words", spy)
+    blocks, info = read_pdf(tmp_path / "long.pdf", progress=False)
+    assert info.pages == 12 and len(held) == 12
+    one_page = 120 * 120 * 3 // 2  # about what a page's own image takes, compressed or not
+    assert max(held) <= held[0] + one_page, held  # kept: grows by an image and a content stream a page
+    text = " ".join(b.text for b in blocks)
+    assert all(f"Page {i} of the plan." in text for i in range(1, 13))
