@@ -15,6 +15,7 @@ from bench.plan_files import text_to_blocks, write_docx, write_pdf
 from indexer import pipeline
 from indexer.blocks import Block
 from indexer.embed import FakeEmbedder
+from indexer.formats import pdf as pdf_reader
 from indexer.formats.word import check_zip
 from indexer.pipeline import open_records, run_index
 from plans.errors import DocumentError
@@ -115,12 +116,17 @@ def test_plans_index_prints_per_file_format_pages_tables_and_warnings(bad_corpus
     monkeypatch.setenv("PLANS_CORPUS_DIR", str(bad_corpus))
     monkeypatch.setenv("PLANS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(pipeline, "make_embedder", lambda settings, **kw: FakeEmbedder())
+    bars: list[bool | None] = []  # what the PDF reader is told about its own progress bar
+    read_pdf = pdf_reader.read_pdf
+    monkeypatch.setattr(pdf_reader, "read_pdf",
+                        lambda path, **kw: bars.append(kw.get("progress")) or read_pdf(path, **kw))
     get_settings.cache_clear()
     try:
         out = CliRunner().invoke(app, ["index", "--quiet"])
     finally:
         get_settings.cache_clear()
     assert out.exit_code == 1  # something was skipped
+    assert bars and set(bars) == {False}, bars  # --quiet silences a long PDF's bar too
     lines = out.stdout.splitlines()
     bsec = next(ln for ln in lines if ln.startswith("bsec-2011.pdf"))
     assert "[pdf, 2 pages]" in bsec and "12 actions" in bsec
