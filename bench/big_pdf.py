@@ -161,9 +161,9 @@ def child_index() -> None:
     read: dict = {}
     load_corpus = pipeline.load_corpus
 
-    def timed_load(corpus: Path):  # type: ignore[no-untyped-def]
+    def timed_load(corpus: Path, **kw):  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
-        out = load_corpus(corpus)
+        out = load_corpus(corpus, **kw)
         read.update(read_s=round(time.perf_counter() - t0, 2), read_peak_rss_mb=round(own_peak_rss_mb(), 1))
         return out
 

@@ -52,8 +52,12 @@ class SentenceEmbedder(Embeddings):
                 try:
                     import torch
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
 
                     torch.set_num_threads(max(1, os.cpu_count() or 1))
+                    # its "Loading weights" bar (local weights, ~10 ms) would show in every log,
+                    # CI's included, and under `plans index --quiet`
+                    transformers_logging.disable_progress_bar()
                     self._model = SentenceTransformer(self.model_path, device="cpu")
                 except Exception as exc:  # translate SDK errors at the boundary
                     raise ConfigError(f"The embedding model at {self.model_path} cannot be "

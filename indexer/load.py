@@ -93,8 +93,9 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     raise DocumentError(f"{name}: the text cannot be decoded.")  # pragma: no cover
 
 
-def read_document(path: Path, corpus_dir: Path) -> Document:
-    """Read one file; DocumentError says why it cannot be used."""
+def read_document(path: Path, corpus_dir: Path, *, progress: bool | None = None) -> Document:
+    """Read one file; DocumentError says why it cannot be used. ``progress``: a long PDF's
+    progress bar (None: on a terminal only; False: never)."""
     rel = path.relative_to(corpus_dir).as_posix()
     suffix = path.suffix.lower()
     limit = MAX_BINARY_BYTES if suffix in (".pdf", ".docx") else MAX_BYTES
@@ -107,14 +108,14 @@ def read_document(path: Path, corpus_dir: Path) -> Document:
     except OSError as exc:
         raise DocumentError(f"{rel}: cannot be read ({exc.strerror}).") from exc
     if suffix in (".pdf", ".docx", ".html", ".htm"):
-        return _read_formatted(path, rel, data)
+        return _read_formatted(path, rel, data, progress)
     text, encoding = decode(data, rel)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Document(path=path, rel=rel, text=text, sha256=file_hash(data), encoding=encoding,
                     format="markdown" if suffix == ".md" else "text")
 
 
-def _read_formatted(path: Path, rel: str, data: bytes) -> Document:
+def _read_formatted(path: Path, rel: str, data: bytes, progress: bool | None) -> Document:
     from indexer.formats import FORMATS, load_blocks
 
     if not data.strip():
@@ -123,7 +124,7 @@ def _read_formatted(path: Path, rel: str, data: bytes) -> Document:
     if FORMATS[path.suffix.lower()] == "html":
         html_text, encoding = decode(data, rel)
     try:
-        rendered, info = load_blocks(path, data, html_text=html_text)
+        rendered, info = load_blocks(path, data, html_text=html_text, progress=progress)
     except DocumentError as exc:
         raise DocumentError(f"{rel}: {exc.message}") from exc
     except Exception as exc:  # a loader library's own error on a malformed file
@@ -134,13 +135,14 @@ def _read_formatted(path: Path, rel: str, data: bytes) -> Document:
                     tables=rendered.tables, item_lines=rendered.item_lines, warnings=tuple(info.warnings))
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Problem]]:
-    """Read every plan file; files that cannot be used are returned as problems, not raised."""
+def load_corpus(corpus_dir: Path, *, progress: bool | None = None) -> tuple[list[Document], list[Problem]]:
+    """Read every plan file; files that cannot be used are returned as problems, not raised.
+    ``progress`` as for :func:`read_document` (``plans index --quiet`` passes False)."""
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in corpus_files(corpus_dir):
         try:
-            docs.append(read_document(path, corpus_dir))
+            docs.append(read_document(path, corpus_dir, progress=progress))
         except DocumentError as exc:
             problems.append(Problem(path.relative_to(corpus_dir).as_posix(), exc.message))
     return docs, problems

@@ -191,7 +191,7 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
     t0 = time.perf_counter()
     data = Path(settings.data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    docs, problems = load_corpus(Path(settings.corpus_dir))
+    docs, problems = load_corpus(Path(settings.corpus_dir), progress=progress)
     overrides, toml_problems = read_overrides(Path(settings.corpus_dir))
     problems += [Problem(OVERRIDES_FILE, why) for why in toml_problems]
     docs = [replace(d, sha256=entry_hash(d.sha256, overrides[d.rel]), plan_fields=tuple(overrides[d.rel].items()))

@@ -15,6 +15,7 @@ from bench.plan_files import text_to_blocks, write_docx, write_pdf
 from indexer import pipeline
 from indexer.blocks import Block
 from indexer.embed import FakeEmbedder
+from indexer.formats import pdf as pdf_reader
 from indexer.formats.word import check_zip
 from indexer.pipeline import open_records, run_index
 from plans.errors import DocumentError
@@ -115,12 +116,17 @@ def test_plans_index_prints_per_file_format_pages_tables_and_warnings(bad_corpus
     monkeypatch.setenv("PLANS_CORPUS_DIR", str(bad_corpus))
     monkeypatch.setenv("PLANS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(pipeline, "make_embedder", lambda settings, **kw: FakeEmbedder())
+    bars: list[bool | None] = []  # what the PDF reader is told about its own progress bar
+    read_pdf = pdf_reader.read_pdf
+    monkeypatch.setattr(pdf_reader, "read_pdf",
+                        lambda path, **kw: bars.append(kw.get("progress")) or read_pdf(path, **kw))
     get_settings.cache_clear()
     try:
         out = CliRunner().invoke(app, ["index", "--quiet"])
     finally:
         get_settings.cache_clear()
     assert out.exit_code == 1  # something was skipped
+    assert bars and set(bars) == {False}, bars  # --quiet silences a long PDF's bar too
     lines = out.stdout.splitlines()
     bsec = next(ln for ln in lines if ln.startswith("bsec-2011.pdf"))
     assert "[pdf, 2 pages]" in bsec and "12 actions" in bsec
@@ -132,3 +138,54 @@ def test_plans_index_prints_per_file_format_pages_tables_and_warnings(bad_corpus
                for ln in lines)
     scanned = next(ln for ln in out.stderr.splitlines() if ln.startswith("skipped scanned.pdf:"))
     assert "no text layer" in scanned
+
+
+def test_a_long_pdf_is_read_a_page_at_a_time(tmp_path, monkeypatch) -> None:
+    """pdfminer keeps each page's content stream (decoded) and the images first loaded for it
+    until the file is closed; the reader lets them go page by page, so what it holds of the file
+    does not grow with the pages read (measured on 500 pages: bench/big_pdf.py). An image shared
+    by every page (a logo) is read again where it is needed, and every page's text is there."""
+    import random
+    import weakref
+
+    import pdfplumber.page
+    from fpdf import FPDF
+    from pdfminer.pdftypes import PDFStream
+    from PIL import Image
+
+    from indexer.formats.pdf import read_pdf
+
+    rnd = random.Random(0)
+    logo = Image.frombytes("RGB", (40, 40), rnd.randbytes(40 * 40 * 3))
+    doc = FPDF()
+    for i in range(1, 13):
+        doc.add_page()
+        doc.set_font("Helvetica", size=11)
+        doc.multi_cell(0, 6, f"Page {i} of the plan. " + "Measures against organised crime. " * 30)
+        doc.image(Image.frombytes("RGB", (120, 120), rnd.randbytes(120 * 120 * 3)), x=20, y=150, w=50)
+        doc.image(logo, x=150, y=10, w=15)  # the same image object on every page
+    doc.output(str(tmp_path / "long.pdf"))
+
+    streams: weakref.WeakSet = weakref.WeakSet()
+    init = PDFStream.__init__
+
+    def tracked(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        streams.add(self)
+
+    held: list[int] = []  # bytes of all live streams of the file, when each page's words are read
+    extract_words = pdfplumber.page.Page.extract_words
+
+    def spy(self, *args, **kwargs):
+        words = extract_words(self, *args, **kwargs)
+        held.append(sum(len(s.data or b"") + len(s.rawdata or b"") for s in list(streams)))
+        return words
+
+    monkeypatch.setattr(PDFStream, "__init__", tracked)
+    monkeypatch.setattr(pdfplumber.page.Page, "extract_words", spy)
+    blocks, info = read_pdf(tmp_path / "long.pdf", progress=False)
+    assert info.pages == 12 and len(held) == 12
+    one_page = 120 * 120 * 3 // 2  # about what a page's own image takes, compressed or not
+    assert max(held) <= held[0] + one_page, held  # kept: grows by an image and a content stream a page
+    text = " ".join(b.text for b in blocks)
+    assert all(f"Page {i} of the plan." in text for i in range(1, 13))

@@ -19,15 +19,17 @@ from plans.errors import DocumentError
 FORMATS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
 
 
-def load_blocks(path: Path, data: bytes, *, html_text: str | None = None) -> tuple[Rendered, FormatInfo]:
-    """The rendered blocks of one PDF, Word or HTML file; DocumentError says why it cannot be used."""
+def load_blocks(path: Path, data: bytes, *, html_text: str | None = None,
+                progress: bool | None = None) -> tuple[Rendered, FormatInfo]:
+    """The rendered blocks of one PDF, Word or HTML file; DocumentError says why it cannot be used.
+    ``progress``: a long PDF's progress bar (None: on a terminal only; False: never)."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt == "pdf":
         if not data.lstrip()[:5].startswith(b"%PDF"):
             raise DocumentError("the file is not a PDF (no %PDF header)")
         from indexer.formats.pdf import read_pdf
 
-        blocks, info = read_pdf(path)
+        blocks, info = read_pdf(path, progress=progress)
     elif fmt == "docx":
         from indexer.formats.word import read_docx
 

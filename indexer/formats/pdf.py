@@ -5,8 +5,10 @@ their level is the rank of their size. Lines join into a paragraph unless the ga
 than line spacing or a line starts a list item (``-``, ``•``). A table is read cell by cell from
 the page's ruling lines; a table continued on the next page whose first row repeats the header
 is joined to it without that row, and a first row that carries on a row cut by the page break is
-flagged (``Block.continued``). Pages are read one at a time and released (a 500-page file holds one
-page's objects at a time). No text layer at all means a scanned PDF: named and skipped.
+flagged (``Block.continued``). Pages are read one at a time and released once read: their layout
+objects, decoded content streams and images (:func:`_release`); what stays is their lines and
+cells, and the compressed content of the pages not yet read. No text layer at all means a scanned
+PDF: named and skipped.
 
 Example::
 
@@ -36,7 +38,7 @@ class FormatInfo:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # a long PDF keeps every page's lines until the last page sets the body size
 class _Line:
     text: str
     x0: float
@@ -133,6 +135,7 @@ def read_pdf(path: Path, *, progress: bool | None = None) -> tuple[list[Block], 
 
         show = progress is True or (progress is None and n > 50)
         for page in tqdm(pdf.pages, desc=f"reading {path.name}", disable=None if show else True, leave=False):
+            cached = _cached_ids(pdf)
             words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
             chars += sum(len(w["text"]) for w in words)
             images += len(page.images)
@@ -148,7 +151,7 @@ def read_pdf(path: Path, *, progress: bool | None = None) -> tuple[list[Block], 
             for ln in lines:
                 sizes[ln.size] += len(ln.text)
             pages.append((lines, tables, float(page.width)))
-            page.close()  # release the page's layout objects: memory stays one page deep
+            _release(pdf, page, cached)
     except DocumentError:
         raise
     except Exception as exc:
@@ -160,6 +163,31 @@ def read_pdf(path: Path, *, progress: bool | None = None) -> tuple[list[Block], 
         raise DocumentError(f"a scanned PDF with no text layer ({why}no characters on {info.pages} pages); "
                             "OCR is not supported")
     return _blocks(pages, sizes), info
+
+
+def _cached_ids(pdf: Any) -> set[int]:
+    """The ids of the objects in pdfminer's document cache (before a page is read)."""
+    return set(getattr(pdf.doc, "_cached_objs", ()))
+
+
+def _release(pdf: Any, page: Any, cached_before: set[int]) -> None:
+    """Forget what was kept of a page once it is read. pdfplumber's ``close`` drops its layout
+    objects, but pdfminer holds the page's content streams (decoded, on the page object and in the
+    document's object cache) and every stream first loaded for it (images, forms) until the file is
+    closed: a 500-page file would end holding all of them. Dropped here; a stream another page
+    shares is read again from the file when that page needs it (fonts stay cached). The cache is
+    a private attribute of pdfminer: without it, only the page object's streams are dropped (the
+    test of a long PDF would say so)."""
+    from pdfminer.pdftypes import PDFStream
+
+    cache = getattr(pdf.doc, "_cached_objs", None)
+    own = {id(s) for s in page.page_obj.contents}
+    if isinstance(cache, dict):
+        for objid in [k for k, (obj, _) in cache.items()
+                      if isinstance(obj, PDFStream) and (k not in cached_before or id(obj) in own)]:
+            del cache[objid]
+    page.page_obj.contents = []
+    page.close()  # pdfplumber's own caches: characters, words, layout
 
 
 def _blocks(pages: list, sizes: Counter) -> list[Block]:
