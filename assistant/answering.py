@@ -41,6 +41,7 @@ from assistant.policy import (
     FLOOR_BROAD,
     FLOOR_NARROW,
     GLOSSARY_DAMPING,
+    HEADING_FACT_CHARS,
     LEAD_IN_CHARS,
     LONG_UNIT_CHARS,
     LONG_UNIT_FLOOR,
@@ -51,6 +52,7 @@ from assistant.policy import (
     ROW_ACTION_SHARE,
     ROW_ACTIONS,
     SEMANTIC_SUPPORT,
+    SET_ASIDE_DAMPING,
     TITLE_BLOCK_DAMPING,
     TYPED_COVER,
     UNIT_MEANING,
@@ -58,7 +60,7 @@ from assistant.policy import (
     UNITS_NARROW,
 )
 from assistant.retrieve import STOPWORDS, Hit, query_terms
-from assistant.route import Reading, Route, question_parts
+from assistant.route import Reading, Route, question_parts, set_aside
 from indexer.dates import parse_timeline
 from indexer.models import Action, Plan
 from indexer.records import due_date
@@ -94,6 +96,25 @@ LEANS_BACK_CHARS = 160  # "another" this early in a sentence points back
 _AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming|future)\b", re.I)
 
 
+def _once_under(lines: list[str]) -> list[str]:
+    """A heading quoted before several lines ("Under “A. …”: ") is quoted before the first only."""
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        m = re.match(r"Under “[^”]*”: ", line)
+        if m and m.group(0) in seen:
+            line = line[m.end():]
+        elif m:
+            seen.add(m.group(0))
+        out.append(line)
+    return out
+
+
+def _heading(u: Unit) -> str:
+    """The heading a unit sits under (the nearest one), or ""."""
+    return u.section.heading_path[-1] if u.section.heading_path else ""
+
+
 def _dated_from(text: str, as_of: date) -> bool:
     """Does the text give a day on or after ``as_of`` (read by the indexer's date parser)?"""
     for m in DATE_DAY.finditer(text):
@@ -114,6 +135,7 @@ class Query:
     aliases: dict[str, tuple[str, ...]]
     plans: list[Plan]
     plan_words: set[str]
+    set_aside: tuple[str, ...] = ()  # stems of what the question excludes ("(not the terrorism one)")
 
 
 class Answerer:
@@ -135,14 +157,16 @@ class Answerer:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
         # a plan's names in any form ("the western balkans plan": its "Western Balkan") are not topic words
         name_stems = {stem(w) for p in plans for n in {p.organisation.lower()} | title_names(p) for w in n.split()}
-        terms = [t for t in query_terms(question) if t not in plan_words and stem(t) not in name_stems] \
-            or query_terms(question)
-        aliases, extra = self.ctx.acronyms.aliases(question)
+        asked, aside = set_aside(question)  # what the question sets aside is not searched for
+        terms = [t for t in query_terms(asked) if t not in plan_words and stem(t) not in name_stems] \
+            or query_terms(asked)
+        aliases, extra = self.ctx.acronyms.aliases(asked)
         # a word the plans never use cannot match: search for its synonyms instead
         syn = [f"{w}*" for t in terms if self.ctx.lexicon.df.get(stem(t), 0) == 0
                for w in SYNONYMS.get(t, ()) if " " not in w]
         lexical = " ".join([*terms, *query_terms(extra), *syn])
-        return Query(f"{question} {extra}".strip(), question, lexical, terms, aliases, plans, plan_words)
+        return Query(f"{asked} {extra}".strip(), question, lexical, terms, aliases, plans, plan_words,
+                     tuple(stem(w) for w in aside if w not in STOPWORDS))
 
     def coverage(self, q: Query, unit_text: str, context: str = "") -> float:
         return self.ctx.lexicon.coverage(q.terms, unit_text, context, q.aliases)
@@ -171,6 +195,9 @@ class Answerer:
         elif unit.section.kind != "table_row" and len(unit.text) > LONG_UNIT_CHARS:
             # a long run-on unit covers words by bulk
             s *= max(LONG_UNIT_FLOOR, (LONG_UNIT_CHARS / len(unit.text)) ** 0.5)
+        if q.set_aside and any(stem(w) in q.set_aside
+                               for w in query_terms(f"{unit.text} {' '.join(unit.section.heading_path[-1:])}")):
+            s *= SET_ASIDE_DAMPING  # about what the question sets aside: after the passages it asks for
         if reading and reading.route in (Route.DRIVER, Route.FUNDING, Route.DEADLINE) and \
                 self.ctx.actions_of(unit.section.id):
             s += ACTION_RECORD_BONUS  # who/funded/when questions are about actions: their records answer them
@@ -229,8 +256,8 @@ class Answerer:
             focus = focus_terms(q.question, q.plan_words, self.ctx.lexicon)[:1]
             ahead = reading.answer_type == "date_day" and bool(_AHEAD.search(q.question))
             typed = [(s, u) for s, u in ranked
-                     if has_answer_type(reading.answer_type, u.text, reading.count_noun)
-                     and (not ahead or _dated_from(u.text, as_of))
+                     if any(has_answer_type(reading.answer_type, t, reading.count_noun)
+                            and (not ahead or _dated_from(t, as_of)) for t in (u.text, _heading(u)))
                      and cov[id(u)] >= max(need, TYPED_COVER * cov[id(top)])
                      and all(f.lower() in f"{u.text} {' '.join(u.section.heading_path)}".lower() for f in focus)]
             if not typed:  # an honest partial answer: the fact is missing, what they do say is shown
@@ -280,11 +307,18 @@ class Answerer:
             first_seen.setdefault(u.section.id, k)
         chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))
         cites = Citations(self.ctx.records)
-        lines = [self.render(u, cites, q, reading, as_of) for u in chosen]
+        lines = _once_under([self.render(u, cites, q, reading, as_of) for u in chosen])
+        heading_says = re.match(r"Under “([^”]*)”: ", lines[0])
+        if heading_says:  # the asked-for fact is in the heading: the heading, quoted, answers first
+            lines[0] = lines[0][heading_says.end():]
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
         where = False  # the first line says where the plans say it (not a fact of its own)
         subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
-        if subject is not None and states(subject, reading.route):  # the asked fact first, in a sentence
+        if heading_says:
+            plan = self.ctx.records.plan(chosen[0].section.plan_id).short_name
+            text = (f"The {plan} plan's heading says: “{heading_says.group(1)}” "
+                    f"{cites.cite(chosen[0].section)}.\n{text}")
+        elif subject is not None and states(subject, reading.route):  # the asked fact first, in a sentence
             text = lead_sentence(subject, reading.route, cites.cite(chosen[0].section)) + "\n" + text
         elif reading.route == Route.CONTENT:  # which plan says it, and where, in a sentence
             names = {p.id: p.short_name for p in self.ctx.plans}
@@ -339,6 +373,13 @@ class Answerer:
             if rest:
                 text = f"{text} {rest[:LEAD_IN_CHARS]}"
         line = render_unit(text, u.section, cites)
+        heading = _heading(u)
+        if (reading.answer_type and heading and heading not in text
+                and not has_answer_type(reading.answer_type, text, reading.count_noun)
+                and has_answer_type(reading.answer_type, heading, reading.count_noun)):
+            # the asked-for fact is written in the heading the passage sits under ("A. … done in Kyiv
+            # on March the 15th, 2002"): the heading is quoted with it
+            line = f"Under “{shorten(heading, HEADING_FACT_CHARS)}”: {line}"
         if reading.route == Route.DEADLINE:
             for a in self.ctx.actions_of(u.section.id):
                 due = due_date(a, as_of, self.periods.get(a.plan))

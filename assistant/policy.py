@@ -60,6 +60,7 @@ DEADLINE_BUDGET = 1800  # deadline windows (a head line and up to six actions)
 CROSS_PLAN_BUDGET = 1900  # one short passage per plan
 OVERVIEW_BUDGET = 1800  # plan overviews, capabilities, counts
 RELATED_CHARS = 400  # the closest passage shown when the asked-for fact is missing
+HEADING_FACT_CHARS = 300  # a heading quoted because it holds the asked-for fact (the fact may end it)
 
 # -- ranking a passage's units (assistant.answering.Answerer.score) --------------------------------
 RANK_WEIGHT = 0.12  # added to a unit's score, divided by its passage's retrieval rank (1st +0.12, 2nd +0.06...)
@@ -68,6 +69,10 @@ GLOSSARY_DAMPING = 0.5  # a glossary entry's score is multiplied by this unless 
 TITLE_BLOCK_DAMPING = 0.7  # the title block's score is multiplied by this: it names everything and says little
 LONG_UNIT_CHARS = 700  # a unit longer than this (a table row aside) is damped by sqrt(LONG_UNIT_CHARS / its length)
 LONG_UNIT_FLOOR = 0.75  # the long-unit damping never goes below this factor (a run-on unit covers words by bulk)
+# a unit holding what the question sets aside ("not the terrorism one", "beyond the steering committee")
+# is multiplied by this: it ranks below the passages the question asks for, yet answers when it is the
+# only one (the exclusion may be read too widely)
+SET_ASIDE_DAMPING = 0.5
 ACTION_RECORD_BONUS = 0.15  # added to a unit of an action's record on a who / funded / when question
 
 # -- choosing the units an evidence answer shows (Answerer.evidence, Answerer.render) ---------------

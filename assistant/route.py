@@ -80,7 +80,11 @@ _COUNT = re.compile(r"\bhow many\s+(\w+(?:\s+\w+){0,3})", re.I)
 # the counted noun ends where the verb or a preposition starts ("member states | does BSEC have")
 _COUNT_END = re.compile(r"\b(?:does|do|did|are|is|has|have|were|was|will|can|could|would|should|in|of|under|"
                         r"for|on|at|by|to|there|that|which|who)\b", re.I)
-_DAY = re.compile(r"\b(on )?what(?:'s|’s| is| was)? (?:the )?(?:exact )?(?:date|day)\b|\bwhich date\b", re.I)
+_DAY = re.compile(r"\b(on )?what(?:'s|’s| is| was)? (?:the )?(?:exact )?(?:date|day)\b|\bwhich date\b"
+                  # "when was the agreement signed / the protocol done": the day of a past act, not a deadline
+                  # (a plan's own adoption or approval is its card's to answer, day or no day)
+                  r"|\bwhen (?:was|were)\b[^?]{1,80}?\b(?:done|signed|concluded|ratified|established|founded|"
+                  r"held|set up)\b", re.I)
 # "when does X end?", "by when must …": one subject's date is asked for (a window question lists many)
 _WHEN_OF = re.compile(r"^\s*(?:when|by when|until when|what(?:'s|’s| is) the deadline)\b", re.I)
 _FINDINGS = re.compile(r"\b(findings?|results?|conclusions?|outcomes?) of\b|\bwhat did\b.*\b(find|show|"
@@ -110,6 +114,35 @@ _PARTS = re.compile(r",? and (?=(?:who|when|what|which|how|where|at|in|out|is|ar
 def question_parts(question: str) -> list[str]:
     """The question cut where it asks a further thing (one part when it asks one)."""
     return [p for p in _PARTS.split(question) if p.strip()]
+
+
+# what a question sets aside: "(not the terrorism one)", "except / excluding / not counting the
+# trainings": English words of exclusion, each before the noun phrase it excludes. "besides / apart from
+# / other than / beyond X, which other …" are not among them: X is the context of the answer, often
+# listed in the same sentence as what is asked ("meetings of Chiefs of Police, Heads of …")
+_SET_ASIDE = re.compile(
+    r"\((?:but\s+)?not\s+(?:the\s+|a\s+|an\s+)?(?P<paren>[^()]{1,60}?)(?:\s+ones?)?\)"
+    r"|\b(?:except(?:\s+for)?|excluding|leaving\s+out|not\s+counting)\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?P<words>[\w\-\u2019' ]{1,60}?)(?:\s+ones?\b|(?=\s*(?:[,;:?!.)]|$)))", re.I)
+
+
+def set_aside(question: str) -> tuple[str, tuple[str, ...]]:
+    """The question without what it sets aside, and the content words set aside ("Where was the
+    protocol done (not the terrorism one)?" -> "Where was the protocol done?", ("terrorism",))."""
+    words: list[str] = []
+    cut: list[tuple[int, int]] = []
+    for m in _SET_ASIDE.finditer(question):
+        phrase = (m.group("paren") or m.group("words") or "").lower()
+        if re.search(r"\d", phrase):
+            continue  # "beyond 2019", "(not the 2021 one)": a time or a plan's year, read elsewhere
+        words += re.findall(r"[a-z]+", phrase)
+        cut.append(m.span())
+    if not words:
+        return question, ()
+    for a, b in reversed(cut):
+        question = question[:a] + question[b:]
+    kept = re.sub(r"\s*,?\s*([?.!])", r"\1", re.sub(r"\s{2,}", " ", question)).strip(" ,")
+    return kept, tuple(dict.fromkeys(words))
 
 
 def without_instructions(question: str) -> str:

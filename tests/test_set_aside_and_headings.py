@@ -1,0 +1,60 @@
+"""What a question sets aside ("(not the terrorism one)", "except the trainings") is not searched for
+and ranks last; a fact the plan writes only in a heading ("A. … done in Kyiv on March the 15th, 2002")
+answers, with the heading quoted and the passage under it cited."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.route import set_aside
+
+
+@pytest.mark.parametrize("question, kept, words", [
+    ("When was the protocol to the agreement done (not the terrorism one)?",
+     "When was the protocol to the agreement done?", ("terrorism",)),
+    ("which trafficking actions are there, except the trainings?", "which trafficking actions are there?",
+     ("trainings",)),
+    ("list the ECO measures excluding border control", "list the ECO measures", ("border", "control")),
+    ("what does CICA plan on drugs, not counting the seminars?", "what does CICA plan on drugs?",
+     ("seminars",)),
+])
+def test_words_of_exclusion_set_their_phrase_aside(question: str, kept: str, words: tuple[str, ...]) -> None:
+    assert set_aside(question) == (kept, words)
+
+
+@pytest.mark.parametrize("question", [
+    "which actions are not funded?",  # a negated verb is a question about funding, not an exclusion
+    "what is due beyond 2019?",  # a time, read by the window reader
+    "besides the police chiefs, which other officials meet every year?",  # context, listed with the answer
+    "apart from IOM, who drives actions in the ECO plan?",
+    "which plans other than ECO cover drugs?",
+    "(not the 2021 one) what did BSEC plan on terrorism?",  # a plan named by its year
+])
+def test_context_negation_and_times_are_not_set_aside(question: str) -> None:
+    assert set_aside(question) == (question, ())
+
+
+def test_a_set_aside_topic_ranks_below_the_asked_one(assistant) -> None:
+    # BSEC 2011-2013 has two protocols in its headings: A (done in Kyiv, 2002) and B (on terrorism,
+    # done in Athens, 2004); setting the terrorism one aside answers with A
+    a = assistant.ask("Where and when was the additional protocol to the BSEC agreement done "
+                      "(not the terrorism one)?")
+    assert not a.refused
+    assert "Kyiv" in a.answer and "2002" in a.answer
+    first = a.answer.splitlines()[0]
+    assert "Athens" not in first
+
+
+def test_a_fact_written_only_in_a_heading_answers_with_the_heading_quoted(assistant) -> None:
+    a = assistant.ask("On what date was the Additional Protocol on Combating Terrorism to the BSEC Agreement done?")
+    assert not a.refused
+    first = a.answer.splitlines()[0]
+    assert "heading" in first and "December the 3rd, 2004" in first and "[1]" in first
+    # the cited passage sits under that heading, and the heading is quoted only once
+    assert "Athens" in a.citations[0].section
+    assert a.answer.count("December the 3rd, 2004") == 1
+
+
+def test_a_date_asked_for_that_no_passage_or_heading_gives_is_still_refused(assistant) -> None:
+    a = assistant.ask("On what date will the BSEC Network of Liaison Officers next meet?")
+    assert a.refused
