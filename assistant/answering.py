@@ -45,6 +45,7 @@ from assistant.policy import (
     LEAD_IN_CHARS,
     LONG_UNIT_CHARS,
     LONG_UNIT_FLOOR,
+    LOWER_NAME_CHARS,
     MIN_COVERAGE,
     ONE_FACT_COVER,
     RANK_WEIGHT,
@@ -174,12 +175,17 @@ class Answerer:
     def names_something_in_the_plans(self, question: str) -> bool:
         """An acronym, coined or proper name the plans use ("SIRAS", "iPROCEEDS", "Prüm", "Jable") puts a
         short question on topic even when its embedding is far from every passage: a word with two
-        capitals, or a capitalised word that is not common English, after the question's first word."""
-        for m in re.finditer(r"\b\w*[A-Z]\w*\b", question):
+        capitals, or a capitalised word that is not common English, after the question's first word. Typed
+        in lower case, as chat is ("osce", "iproceeds"), a word the plans write that is not common English
+        counts too."""
+        for m in re.finditer(r"\b\w+\b", question):
             w = m.group(0)
             if len(w) < 3 or self.ctx.lexicon.df.get(stem(w), 0) == 0:
                 continue
-            if sum(c.isupper() for c in w) >= 2 or (m.start() > 0 and not self.ctx.common_word(w.lower())):
+            if w.islower():
+                if len(w) >= LOWER_NAME_CHARS and not w.isdigit() and not self.ctx.common_word(w):
+                    return True
+            elif sum(c.isupper() for c in w) >= 2 or (m.start() > 0 and not self.ctx.common_word(w.lower())):
                 return True
         return False
 

@@ -217,7 +217,7 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
             found[p.short_name] = units
         else:
             missing.append(p.short_name)
-    if not found or best_dense < MIN_DENSE:
+    if not found or (best_dense < MIN_DENSE and not ans.names_something_in_the_plans(q.question)):
         return ans.refuse(None, [], as_of, "none of the plans addresses it")
     topic = topic_phrase(q.question, tq.terms)
     names = list(found)

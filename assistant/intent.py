@@ -94,13 +94,19 @@ FORM_NAMES = tuple(FORM_PATTERNS) + ("short", "long", "two_plans")
 _PLAN_MENTION = re.compile(_PLAN, re.I)
 
 
+MASK_VERSION = "masked-question-mark"  # keys the example cache: a change to mask_plans embeds them again
+
+
 def mask_plans(text: str) -> str:
     """The text with each plan it names said as "the plan" ("what's the ECO plan of action about?" ->
     "what's the plan about?"): which plan is asked about is a slot, not part of the intent, so the
     examples and the questions are embedded this way and a plan's name (or an unseen plan's) cannot
     pull the reading one way or the other. The form features still see the names."""
     masked = _PLAN_MENTION.sub("plan", text)
-    return re.sub(r"\b(the|a|an|this|that)\s+(?:the|a)\s+plan\b", r"\1 plan", masked, flags=re.I)
+    masked = re.sub(r"\b(the|a|an|this|that)\s+(?:the|a)\s+plan\b", r"\1 plan", masked, flags=re.I)
+    # a question typed in chat often ends without its question mark: every text ends in one, examples
+    # and questions alike, so the end's punctuation cannot move the classifier's reading
+    return masked.rstrip(" ?!.…") + "?"
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ def form_features(questions: Sequence[str]) -> np.ndarray:
 
 def cache_file(examples: Examples, cache_dir: Path, model_name: str) -> Path:
     """Where the examples' embeddings are cached: keyed by the YAML text and the model folder name."""
-    key = hashlib.sha256(f"{model_name}\0masked\0{examples.source}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{model_name}\0{MASK_VERSION}\0{examples.source}".encode()).hexdigest()[:20]
     return Path(cache_dir) / f"intent-examples-{key}.npy"
 
 

@@ -33,6 +33,9 @@ MIN_COVERAGE = 0.34
 # from the plan's (paraphrase, informal wording): halfway between the off-topic ceiling (0.39) and the
 # median best similarity of on-topic tune questions (0.68)
 SEMANTIC_SUPPORT = 0.55
+# a word typed in lower case names something of the plans ("osce", "jable") when the plans write it, it is
+# not common English and it has at least this many letters (shorter ones, "wb", "eu", are too ambiguous)
+LOWER_NAME_CHARS = 4
 
 # how much a unit's closeness in meaning to the question (cosine of the stored unit vectors) adds to its
 # rank beside its lexical coverage (0 to 1) and retrieval rank; tune-part accuracy is flat from 0.25 to

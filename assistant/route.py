@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+
+from assistant import vocab
 
 
 class Route(StrEnum):
@@ -143,6 +146,28 @@ def set_aside(question: str) -> tuple[str, tuple[str, ...]]:
         question = question[:a] + question[b:]
     kept = re.sub(r"\s*,?\s*([?.!])", r"\1", re.sub(r"\s{2,}", " ", question)).strip(" ,")
     return kept, tuple(dict.fromkeys(words))
+
+
+_MENTION = re.compile(r"^\s*<@[\w|.-]+>[\s,:]*")  # a Slack mention as its Web API writes it
+OPENER_MIN_WORDS = 3  # an opener is taken off only when a question of at least this many words follows
+
+
+@lru_cache(maxsize=1)
+def _opener() -> re.Pattern[str]:
+    alts = "|".join(re.escape(p) for p in vocab.phrases("openers"))
+    return re.compile(rf"^\s*(?:{alts})(?![\w@])[\s,.:;!?\-–—]*", re.I)
+
+
+def without_opener(question: str) -> str:
+    """The question without the greeting, mention or politeness it opens with ("hey, quick q: who
+    leads 3.2?" -> "who leads 3.2?"); as it is when what follows would be too short to be a question."""
+    rest = _MENTION.sub("", question)
+    while (m := _opener().match(rest)) and m.end() > 0:
+        rest = rest[m.end():]
+    rest = rest.strip()
+    if len(re.findall(r"\w+", rest)) < OPENER_MIN_WORDS:
+        return question
+    return rest[0].upper() + rest[1:] if rest[:1].islower() and question[:1].isupper() else rest
 
 
 def without_instructions(question: str) -> str:

@@ -36,7 +36,7 @@ from assistant.models import Answer
 from assistant.names import NameTable, title_names
 from assistant.policy import FURTHER_PART_LINES, INTENT_CLOSE, MAX_ANSWER, check_question
 from assistant.retrieve import HybridRetriever
-from assistant.route import Route, question_parts, read_question, without_instructions
+from assistant.route import Route, question_parts, read_question, without_instructions, without_opener
 from assistant.spelling import Speller
 from indexer.embed import make_query_embedder
 from indexer.models import Action, Plan
@@ -96,7 +96,7 @@ class Assistant:
     def ask(self, question: str, *, as_of: date | None = None, conversation_id: str | None = None,
             plan: str | None = None) -> Answer:
         """Answer a question from the plans, with numbered citations, or say the plans do not say."""
-        question = without_instructions(" ".join(check_question(question).split()))
+        question = without_opener(without_instructions(" ".join(check_question(question).split())))
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)

@@ -73,6 +73,21 @@ def words(name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def phrases(name: str) -> tuple[str, ...]:
+    """All phrases of a phrase list (groups of ``{"reason": str, "phrases": [str, ...]}``), longest
+    first (loaded once)."""
+    found: list[str] = []
+    for g in load(name)["groups"]:
+        if not isinstance(g.get("reason"), str) or not g["reason"].strip():
+            raise ValueError(f"{name}: a group without a reason: {g!r}")
+        found += [str(p).lower() for p in g["phrases"]]
+    dup = sorted({p for p in found if found.count(p) > 1})
+    if dup:
+        raise ValueError(f"{name}: phrases listed twice: {dup}")
+    return tuple(sorted(found, key=len, reverse=True))
+
+
 def synonym_entries() -> dict[str, dict[str, Any]]:
     """The synonym table as written: question word -> ``{"means": [...], "reason": str}``."""
     table = load("synonyms")

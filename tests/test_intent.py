@@ -125,4 +125,5 @@ def test_plan_names_are_masked_for_the_intent() -> None:
 
     assert mask_plans("what's the ECO plan of action about?") == "what's the plan about?"
     assert mask_plans("who drives 3.2 in the SEAP 2017-2020 action plan?") == "who drives 3.2 in the plan?"
-    assert mask_plans("compare the BSEC and ECO plans on terrorism") == "compare the BSEC and ECO plans on terrorism"
+    # every text ends in one question mark, so the end's punctuation cannot sway the reading either
+    assert mask_plans("compare the BSEC and ECO plans on terrorism") == "compare the BSEC and ECO plans on terrorism?"

@@ -58,3 +58,47 @@ def test_a_fact_written_only_in_a_heading_answers_with_the_heading_quoted(assist
 def test_a_date_asked_for_that_no_passage_or_heading_gives_is_still_refused(assistant) -> None:
     a = assistant.ask("On what date will the BSEC Network of Liaison Officers next meet?")
     assert a.refused
+
+
+# -- chat openers and lower-case names -----------------------------------------------------------
+from assistant.route import without_opener  # noqa: E402
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("hey, quick q: who leads 3.2?", "who leads 3.2?"),
+    ("@plans has PCC SEE got the funding for 1.3?", "has PCC SEE got the funding for 1.3?"),
+    ("<@U0PLANS> who leads 3.2 in the wb plan?", "who leads 3.2 in the wb plan?"),
+    ("Hi, what can you do?", "What can you do?"),
+    ("sorry to bother you - when does 4.1 end?", "when does 4.1 end?"),
+])
+def test_a_chat_opener_is_not_part_of_the_question(question: str, kept: str) -> None:
+    assert without_opener(question) == kept
+
+
+@pytest.mark.parametrize("question", ["hi!", "thanks!", "okay thanks", "Hiring of staff: who pays?",
+                                      "Heyday of crime?", "So?"])
+def test_greetings_alone_and_words_that_only_start_like_one_stay(question: str) -> None:
+    assert without_opener(question) == question
+
+
+def test_an_opener_does_not_change_the_answer(assistant) -> None:
+    plain = assistant.ask("Who drives action 3.2 of the WBCSCi plan?")
+    for opened in ("hey, quick q: who drives action 3.2 of the WBCSCi plan?",
+                   "@plans who drives action 3.2 of the WBCSCi plan", "hi! who drives action 3.2 of the WBCSCi plan?"):
+        a = assistant.ask(opened)
+        assert (a.route, a.answer.splitlines()[0]) == (plain.route, plain.answer.splitlines()[0]), opened
+
+
+def test_a_name_typed_in_lower_case_keeps_a_cross_plan_question_on_topic(assistant) -> None:
+    for q in ("how many of the five plans mention the osce, and which ones",
+              "How many of the five plans mention the OSCE, and which ones"):
+        a = assistant.ask(q)
+        assert not a.refused, q
+        assert "ECO" in a.answer and "WBCSCi" in a.answer, q
+
+
+def test_the_end_of_a_question_does_not_move_its_reading() -> None:
+    from assistant.intent import mask_plans
+
+    assert mask_plans("who leads 3.2 in the ECO plan") == mask_plans("who leads 3.2 in the ECO plan?") \
+        == mask_plans("who leads 3.2 in the ECO plan?!")
