@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -26,7 +27,7 @@ from assistant.answering import Answerer
 from assistant.compose import appended, cite_only_what_is_shown, cut_at_line
 from assistant.conversation import ConversationMemory, Turn, refers_back
 from assistant.crossplan import topic_query
-from assistant.evidence import Lexicon, has_answer_type
+from assistant.evidence import Lexicon, has_answer_type, stem
 from assistant.grounded import grounded_answer
 from assistant.intent import Intent, IntentClassifier, mask_plans
 from assistant.kinds.base import Ask, Context
@@ -72,7 +73,7 @@ class Assistant:
         self.periods = plan_horizons(self.records)  # each plan's period bounds its recurring deadlines
         self.action_index = ActionIndex(self.actions, self.periods)
         self.action_terms = ActionTerms(self.actions)
-        self.plan_names = PlanNames(self.plans)
+        self.plan_names = PlanNames(self.plans, written=lambda w: self.lexicon.df.get(stem(w), 0) > 0)
         # the actions a section belongs to, read from the index, the recently used ones kept
         self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)
         self.memory = ConversationMemory()
@@ -235,11 +236,16 @@ class PlanNames:
     """Every plan's names (organisation, distinctive title words) in one table, so finding the
     plans a question names costs a pass over its words, not a regular expression per plan."""
 
-    def __init__(self, plans: list[Plan]) -> None:
+    def __init__(self, plans: list[Plan], written: Callable[[str], bool] = lambda word: False) -> None:
         self.plans = plans
         self.by_name: dict[str, set[int]] = {}
         for i, p in enumerate(plans):
-            for a in {p.organisation.lower()} | title_names(p):
+            names = {p.organisation.lower()} | title_names(p)
+            # the initials of a two-word name of the title ("Western Balkans" -> "wb"), when the plans
+            # themselves write them as a word: how people shorten the name in chat ("the wb plan")
+            initials = {"".join(w[0] for w in n.split()) for n in title_names(p)}
+            names |= {x for x in initials if written(x)}
+            for a in names:
                 if a:
                     self.by_name.setdefault(a, set()).add(i)
         self.table = NameTable(self.by_name)

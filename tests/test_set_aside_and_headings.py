@@ -102,3 +102,19 @@ def test_the_end_of_a_question_does_not_move_its_reading() -> None:
 
     assert mask_plans("who leads 3.2 in the ECO plan") == mask_plans("who leads 3.2 in the ECO plan?") \
         == mask_plans("who leads 3.2 in the ECO plan?!")
+
+
+def test_a_plan_named_by_the_initials_of_its_title_words_the_plans_write(assistant) -> None:
+    # "Western Balkans" -> "wb": the WBCSCi plan writes "WB" itself, so "the wb plan" names it
+    for q in ("who leads 1.1 in the wb serious crime plan", "What is the WB plan about?"):
+        assert [p.short_name for p in assistant.plans_named_in(q)] == ["WBCSCi 2018-2020"], q
+
+
+def test_initials_the_plans_never_write_name_no_plan() -> None:
+    from assistant.service import PlanNames
+    from indexer.models import Plan
+
+    plan = Plan(id="p", title="Plan of Action of the Western Balkan Counter Serious Crime initiative",
+                organisation="WBCSCi", period="2018-2020", file="p.txt", sha256="0")
+    assert "wb" not in PlanNames([plan]).by_name
+    assert "wb" in PlanNames([plan], written=lambda w: w == "wb").by_name
