@@ -184,6 +184,71 @@ def readme_table(by_mode: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+EMB_START, EMB_END = "<!-- embedder:start -->", "<!-- embedder:end -->"
+
+
+def embedder_tables() -> str:
+    """Issue #17 from ``cold_index.json``, ``embed.json`` and ``embed_quality.json`` (those present)."""
+    lines: list[str] = []
+    cold = RESULTS / "cold_index.json"
+    if cold.exists():
+        d = json.loads(cold.read_text())
+        med, walls = d["median_s"], d["wall_s"]
+        lines += [f"Cold `plans index` of the corpus as a whole process, against a fresh process that imports and "
+                  f"loads the model ({d['reference_backend']} backend) and embeds the corpus text "
+                  f"({d['corpus']['tokens']:,} word pieces) once in {d['window_tokens']}-piece windows; "
+                  f"{d['runs']} runs each, alternating, measured {d['measured']}:", "",
+                  "| process | median s | runs s | ratio to the reference |", "|---|---|---|---|"]
+        names = {"reference": "reference: import, load, embed windows", "index": "`plans index`, after",
+                 "index_before": "`plans index`, before"}
+        for side in ("reference", "index", "index_before"):
+            if side in med:
+                ratio = med[side] / med["reference"]
+                lines.append(f"| {names[side]} | {med[side]:.2f} | {', '.join(f'{x:.1f}' for x in walls[side])} "
+                             f"| {ratio:.2f} |")
+    emb = RESULTS / "embed.json"
+    if emb.exists():
+        d = json.loads(emb.read_text())
+        w = d["workload"]
+        lines += ["", f"What the indexer gives the embedder, ×{d['corpus']['scale']:g} synthetic corpus "
+                  f"({w['sections']:,} sections, {d['corpus']['tokens']:,} word pieces of text):", "",
+                  "| | passages | units | per section | word pieces (median / max) | distinct texts "
+                  "| word pieces embedded | padded word pieces | batches |", "|---|---|---|---|---|---|---|---|---|"]
+        lines.append(f"| before | {w['passages']['n']:,} | {w['units']['n']:,} "
+                     f"| {w['passages_per_section']:.2f} + {w['units_per_section']:.2f} "
+                     f"| {w['passages']['median']:.0f} / {w['passages']['max']} and {w['units']['median']:.0f} / "
+                     f"{w['units']['max']} | {w['texts']:,} (all) | {w['tokens_all']:,} | {w['padded_tokens_old']:,} "
+                     f"| {w['batches_old']:,} |")
+        lines.append(f"| after | same | same | same | same | {w['distinct_texts']:,} | {w['tokens_distinct']:,} "
+                     f"| {w['padded_tokens_new']:,} | {w['batches_new']:,} |")
+        lines += ["", f"×{d['corpus']['scale']:g} cold index with the real model, one run each, measured "
+                  f"{d['measured']}; the model embedded the corpus text in 200-piece windows at "
+                  f"{d['reference_window_tokens_per_s']:,.0f} word pieces/s in the same run (median of the runs "
+                  "before and after):", "",
+                  "| code | index s | embedding s | outside embedding | sections/s | word pieces/s "
+                  "| word pieces/s, whole process | texts through the model | peak RSS MB |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for name, r in d["runs"].items():
+            lines.append(f"| {name} | {r['seconds']:.1f} | {r['embed_seconds']:.1f} "
+                         f"| {r['outside_embedding_share']:.0%} "
+                         f"| {r['sections_per_s']:.1f} | {r['tokens_per_s']:,.0f} | {r['tokens_per_s_wall']:,.0f} "
+                         f"| {r['texts_embedded']:,} | {r['peak_rss_mb']:.0f} |")
+    qual = RESULTS / "embed_quality.json"
+    if qual.exists():
+        d = json.loads(qual.read_text())
+        lines += ["", f"Answers and retrieval, `plans eval` on an index built by each (measured {d['measured']}):", "",
+                  "| gold | code | questions | answer accuracy | hit@5 | MRR | citation hit | items changed |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for gold in ("dev", "dev2"):
+            if gold in d:
+                for side in ("before", "after"):
+                    m = d[gold][side]
+                    lines.append(f"| {gold} | {side} | {m['n']} | {m['answer_accuracy']:.1%} | {m['hit_at_k']:.1%} "
+                                 f"| {m['mrr']:.3f} | {m['citation_hit']:.1%} "
+                                 f"| {len(d[gold]['items_changed']) if side == 'after' else ''} |")
+    return "\n".join(lines)
+
+
 def replace_between(path: Path, start: str, end: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     if start in text and end in text:
@@ -192,6 +257,10 @@ def replace_between(path: Path, start: str, end: str, body: str) -> None:
 
 
 def main() -> None:
+    replace_between(DOC, EMB_START, EMB_END, embedder_tables())
+    if "--embedder-only" in sys.argv:  # issue #17's tables alone, the plots and scale tables left as they are
+        print(f"wrote the embedder tables in {DOC.relative_to(ROOT)}")
+        return
     scale = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
     by_mode = runs_by_mode(scale)
     made = plots(by_mode)

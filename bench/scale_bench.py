@@ -108,21 +108,21 @@ class BankEmbedder:
 
 def child_index(args: argparse.Namespace) -> None:
     """Runs in its own process: one ``run_index``; prints a JSON line and its own peak RSS."""
-    from indexer.embed import SentenceEmbedder
+    from indexer.embed import make_embedder
     from indexer.pipeline import run_index
     from plans.settings import Settings, packaged_model_path
 
     model = packaged_model_path()
     load_s = 0.0
+    settings = Settings(corpus_dir=Path(args.corpus), data_dir=Path(args.data), chroma_url=args.chroma_url or "")
     if args.embed == "model":
-        inner = SentenceEmbedder(model)
+        inner = make_embedder(settings)  # the indexer's own embedder, as `plans index` has it
         t0 = time.perf_counter()
         inner.embed_query("warm up")  # the model's load is reported apart from indexing
         load_s = time.perf_counter() - t0
     else:
         inner = BankEmbedder(Path(args.bank), model)
     emb = TimedEmbedder(inner)
-    settings = Settings(corpus_dir=Path(args.corpus), data_dir=Path(args.data), chroma_url=args.chroma_url or "")
     summary = run_index(settings, embedder=emb, progress=False)
     print(json.dumps({"seconds": round(summary.seconds, 2), "embed_seconds": round(emb.seconds, 2),
                       "texts_embedded": emb.texts,

@@ -17,6 +17,7 @@ import math
 import os
 import re
 import threading
+from collections.abc import Callable
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
@@ -28,12 +29,20 @@ DIM = 384
 
 
 class SentenceEmbedder(Embeddings):
-    """all-MiniLM-L6-v2 (or any local sentence-transformers folder), loaded lazily once."""
+    """all-MiniLM-L6-v2 (or any local sentence-transformers folder), loaded lazily once.
 
-    def __init__(self, model_path: str, *, batch_size: int = 32) -> None:
+    ``embed_documents`` orders its texts by token length and cuts the order into batches of about
+    ``batch_tokens`` word pieces (at most ``max_batch`` texts), so a batch pads little and short
+    texts go many at a time; vectors come back in input order. A text longer than the model's window
+    (``max_seq_length``, 256 word pieces for MiniLM) is truncated to it, as sentence-transformers
+    does; the indexer's passages are cut to fit it (:data:`indexer.vectors.WINDOW`)."""
+
+    def __init__(self, model_path: str, *, batch_tokens: int = 4096, max_batch: int = 128) -> None:
         self.model_path = model_path
-        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+        self.max_batch = max_batch
         self._model: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -64,16 +73,97 @@ class SentenceEmbedder(Embeddings):
                                       f"loaded: {exc}") from exc
         return self._model
 
+    @property
+    def max_tokens(self) -> int:
+        """The model's window in word pieces, special tokens included (``max_seq_length``)."""
+        return int(self._load().max_seq_length)
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Word pieces each text gives the model ([CLS] and [SEP] included), capped at its window."""
+        model = self._load()
+        if self._tokenizer is None:
+            self._tokenizer = model.tokenizer
+        cap = self.max_tokens
+        enc = self._tokenizer(list(texts), add_special_tokens=True, truncation=True, max_length=cap,
+                              return_attention_mask=False, return_token_type_ids=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+        return self.encode(list(texts)).tolist()
+
+    def encode(self, texts: list[str]) -> Any:
+        """(len(texts), dim) float32 array, unit length, in input order."""
+        import numpy as np
+
         model = self._load()
-        vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                            show_progress_bar=False, convert_to_numpy=True)
-        return vecs.tolist()
+        lengths = self.token_lengths(texts)
+        out: Any = None
+        for idx in length_batches(lengths, self.batch_tokens, self.max_batch):
+            vecs = model.encode([texts[i] for i in idx], batch_size=len(idx), normalize_embeddings=True,
+                                show_progress_bar=False, convert_to_numpy=True)
+            if out is None:
+                out = np.empty((len(texts), vecs.shape[1]), dtype=np.float32)
+            out[idx] = vecs
+        return out
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def length_batches(lengths: list[int], batch_tokens: int, max_batch: int) -> list[list[int]]:
+    """Positions of ``lengths`` in batches, shortest first: each batch holds texts of near-equal
+    length, as many as fit ``batch_tokens`` once padded to its longest (at least one, at most
+    ``max_batch``)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    cur: list[int] = []
+    for i in order:
+        if cur and (len(cur) >= max_batch or (len(cur) + 1) * lengths[i] > batch_tokens):
+            batches.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+EMBED_CHUNK = 1024  # distinct texts per embedder call when indexing
+
+
+def embed_each_once(embedder: Embeddings, texts: list[str],
+                    sink: Callable[[list[int], Any], None], *, chunk: int = EMBED_CHUNK,
+                    progress: Callable[[Any], Any] | None = None) -> int:
+    """Embed ``texts`` with each distinct text embedded once, the distinct texts in order of length
+    (so the embedder's batches pad little), ``chunk`` texts per ``embed_documents`` call. After each
+    call, ``sink(positions, vectors)`` receives the vectors (a float32 array, one row per position)
+    of every position in ``texts`` whose text was in that call: a text that occurs twice is given
+    the same vector at both positions. Nothing but one chunk's vectors is held at a time. Returns
+    the number of distinct texts embedded.
+
+    Example::
+
+        vecs = np.empty((len(texts), DIM), np.float32)
+        embed_each_once(emb, texts, lambda pos, v: vecs.__setitem__(pos, v))
+    """
+    import numpy as np
+
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        where.setdefault(t, []).append(i)
+    distinct = sorted(where, key=len)
+    steps = range(0, len(distinct), chunk)
+    for start in progress(steps) if progress else steps:
+        part = distinct[start:start + chunk]
+        vecs = np.asarray(embedder.embed_documents(part), dtype=np.float32)
+        positions: list[int] = []
+        rows: list[int] = []
+        for row, t in enumerate(part):
+            positions += where[t]
+            rows += [row] * len(where[t])
+        sink(positions, vecs[rows] if len(rows) > len(part) else vecs)
+    return len(distinct)
 
 
 class FakeEmbedder(Embeddings):
@@ -138,11 +228,20 @@ def chroma_function(embedder: Embeddings) -> Any:
 
 
 def make_embedder(settings: Settings, *, fake: bool = False) -> Embeddings:
-    """The embedder for indexing (``fake=True`` for unit tests): sentence-transformers, whose
-    batched PyTorch forward pass is the fastest here for many passages."""
+    """The embedder for indexing (``fake=True`` for unit tests): the PyTorch encoder of
+    :mod:`indexer.minilm_torch` when the model folder suits it (sentence-transformers' vectors and
+    PyTorch's batched speed, without importing sentence-transformers, transformers, scikit-learn
+    and SciPy: seconds off every cold ``plans index``), else sentence-transformers."""
     if fake:
         return FakeEmbedder()
-    return SentenceEmbedder(settings.model_path())
+    from indexer.minilm import supports
+
+    path = settings.model_path()
+    if supports(path):
+        from indexer.minilm_torch import TorchMiniLM
+
+        return TorchMiniLM(path)
+    return SentenceEmbedder(path)
 
 
 def make_query_embedder(settings: Settings) -> Embeddings:

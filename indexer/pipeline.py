@@ -28,7 +28,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from indexer.actions import prose_actions
-from indexer.embed import make_embedder
+from indexer.embed import embed_each_once, make_embedder
 from indexer.load import Document, Problem, load_corpus
 from indexer.models import Action
 from indexer.parse import ParsedDocument, parse_document
@@ -71,6 +71,7 @@ class IndexSummary:
     actions: int = 0
     passages_embedded: int = 0
     units_embedded: int = 0  # sentences / list items / rows embedded for the answerer to rank by meaning
+    texts_embedded: int = 0  # distinct texts through the embedder (passages and units; a repeated text once)
     indexed: list[str] = field(default_factory=list)  # files parsed and embedded this run
     unchanged: list[str] = field(default_factory=list)  # files carried over
     removed: list[str] = field(default_factory=list)
@@ -94,7 +95,6 @@ PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells"
                   "vectors", "store", "units", "blocks", "columns", "action_tables", "load", "formats/__init__",
                   "formats/pdf", "formats/word", "formats/html", "plan_overrides")
 PARSER_DATA = ("data/columns.yaml",)
-UNIT_BATCH = 64  # unit texts per embedder call (sorted by length, so a batch pads little)
 
 
 def code_version() -> str:
@@ -266,11 +266,9 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
         for f in carry:
             store.copy_file_from(old_store, f)
     vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files))
-    batch = 64
-    for i in _progress(range(0, len(to_embed), batch), progress, "embedding"):
-        vs.add(to_embed[i:i + batch])
+    summary.texts_embedded = _embed(vs, store, emb, to_embed, units, progress)
     summary.passages_embedded = len(to_embed)
-    summary.units_embedded = _embed_units(store, emb, units, progress)
+    summary.units_embedded = len(units)
     summary.removed = sorted(set(old_files) - set(new_files))
     store.finish()
     store.set_meta("embedder", emb_name)
@@ -300,16 +298,23 @@ def _vectors(settings: Settings, gen: str, emb: Embeddings, old_gen: str | None,
     return vs
 
 
-def _embed_units(store: RecordStore, emb: Embeddings, units: list[tuple[str, int, str, str]],
-                 progress: bool | None, batch: int = UNIT_BATCH) -> int:
-    """Embed the units of the newly parsed sections into the new generation's records, shortest
-    first (a batch of similar lengths pads little). Returns how many were embedded."""
-    order = sorted(range(len(units)), key=lambda i: len(units[i][3]))
-    for start in _progress(range(0, len(order), batch), progress, "embedding units"):
-        chunk = [units[i] for i in order[start:start + batch]]
-        vecs = emb.embed_documents([u[3] for u in chunk])
-        store.add_unit_vectors([(sid, k, plan_id, v) for (sid, k, plan_id, _), v in zip(chunk, vecs)])
-    return len(units)
+def _embed(vs: VectorStore, store: RecordStore, emb: Embeddings, passages: list[Passage],
+           units: list[tuple[str, int, str, str]], progress: bool | None) -> int:
+    """Embed the new passages (into the vector store) and units (into the records) in one pass:
+    each distinct text once, shortest first, in calls of ``EMBED_CHUNK`` texts (see
+    :func:`indexer.embed.embed_each_once`). Returns how many distinct texts were embedded."""
+    n = len(passages)
+
+    def sink(positions: list[int], vecs: Any) -> None:
+        rows = [r for r, i in enumerate(positions) if i < n]
+        if rows:
+            vs.add([passages[positions[r]] for r in rows], embeddings=vecs[rows].tolist())
+        unit_rows = [(r, units[positions[r] - n]) for r, i in enumerate(positions) if i >= n]
+        if unit_rows:
+            store.add_unit_vectors([(sid, k, plan_id, vecs[r]) for r, (sid, k, plan_id, _) in unit_rows])
+
+    texts = [p.text for p in passages] + [u[3] for u in units]
+    return embed_each_once(emb, texts, sink, progress=lambda steps: _progress(steps, progress, "embedding"))
 
 
 def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]],

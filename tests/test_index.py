@@ -356,7 +356,8 @@ def test_a_crash_mid_index_leaves_the_previous_index_serving(fake_settings, monk
 
 
 def test_a_crash_on_the_very_first_run_leaves_no_index(fake_settings, monkeypatch) -> None:
-    _crash_on_call(monkeypatch, VectorStore, "add", RuntimeError("disk full"))
+    # the first write of vectors (the corpus's texts go to the embedder in one call of EMBED_CHUNK)
+    _crash_on_call(monkeypatch, VectorStore, "add", RuntimeError("disk full"), nth=1)
     with pytest.raises(RuntimeError):
         index(fake_settings)
     assert current_generation(fake_settings) is None

@@ -4,14 +4,14 @@ unit order, and atomic with the rest of a generation."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import indexer.pipeline as pipeline
 from assistant.evidence import units_of
-from indexer.embed import DIM, FakeEmbedder
+from indexer.embed import DIM, EMBED_CHUNK, FakeEmbedder, embed_each_once
 from indexer.models import Section
 from indexer.parse import parse_document
 from indexer.pipeline import current_generation, open_records, plan_id_for, records_path, run_index
@@ -108,11 +108,11 @@ def test_every_section_has_a_vector_per_unit_after_indexing(fake_settings) -> No
         assert np.allclose(vecs[s.id], np.stack([fake_vec(t) for t in texts]), atol=1e-6), s.id
         assert np.allclose(np.linalg.norm(vecs[s.id], axis=1), 1.0, atol=1e-5)
     assert summary.units_embedded == n_units > len(sections)
-    # units are embedded in batches of at most UNIT_BATCH texts, shortest first
-    unit_calls = -(-n_units // pipeline.UNIT_BATCH)
-    assert len(emb.texts) == summary.passages_embedded + n_units and emb.calls >= unit_calls
-    tail = emb.texts[-n_units:]
-    assert [len(t) for t in tail] == sorted(len(t) for t in tail)
+    # passages and units go through the embedder together, each distinct text once, shortest first
+    assert len(emb.texts) == len(set(emb.texts)) == summary.texts_embedded
+    assert summary.texts_embedded <= summary.passages_embedded + n_units
+    assert [len(t) for t in emb.texts] == sorted(len(t) for t in emb.texts)
+    assert emb.calls == -(-summary.texts_embedded // EMBED_CHUNK)
     assert store.db.execute("SELECT COUNT(*) FROM unit_vectors").fetchone()[0] == n_units
 
 
@@ -152,8 +152,8 @@ def test_changing_one_file_embeds_only_its_units_and_carries_the_others(fake_set
                 for p in passages_for(s.id, cica_id, CICA, store.embed_text(s.id))]
     assert second.units_embedded == len(units) and second.passages_embedded == len(passages)
     # nothing but the changed file's passages and units went through the embedder
-    assert sorted(emb.texts) == sorted(passages + units)
-    assert emb.calls == -(-len(passages) // 64) + -(-len(units) // pipeline.UNIT_BATCH)
+    assert sorted(emb.texts) == sorted(set(passages + units))
+    assert emb.calls == -(-len(set(passages + units)) // EMBED_CHUNK)
     assert any("zanzibar" in t for t in units)
 
     vecs = all_unit_vectors(store)
@@ -210,6 +210,8 @@ def test_a_crash_while_embedding_units_leaves_the_previous_generation_with_its_v
         return real(self, rows)
 
     monkeypatch.setattr(RecordStore, "add_unit_vectors", crash_on_second)
+    # small embedder calls, so that some units are written before the crash
+    monkeypatch.setattr("indexer.pipeline.embed_each_once", functools.partial(embed_each_once, chunk=64))
     with pytest.raises(KeyboardInterrupt):
         index(fake_settings)
     assert calls["n"] == 2

@@ -1,0 +1,157 @@
+"""The packaged MiniLM's forward pass in plain PyTorch, for indexing (issue #17).
+
+Why: indexing needs PyTorch's fast batched matrix products, but not sentence-transformers, whose
+import pulls in transformers, scikit-learn, SciPy and SymPy (several seconds of every cold
+``plans index``, more than the model's load). This module reads the same folder as
+:mod:`indexer.minilm` (``model.safetensors``, ``tokenizer.json``, the configs) with ``safetensors``
+and ``tokenizers``, and computes the same vectors as sentence-transformers (BERT, mean pooling over
+the attention mask, L2 normalisation; checked in ``tests/test_minilm_torch.py``).
+
+Texts are tokenised once, ordered by length and cut into batches of about ``batch_tokens`` word
+pieces once padded (:func:`indexer.embed.length_batches`), so short texts go many at a time and a
+batch pads little; vectors come back in input order. A text longer than the model's window
+(``max_seq_length`` of the folder, 256 word pieces for MiniLM) is truncated to it, as
+sentence-transformers does.
+
+Example::
+
+    enc = TorchMiniLM(packaged_model_path())
+    vecs = enc.embed_documents(["Who drives action 3.2?", "money laundering"])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from indexer.minilm import _normalises, supports
+from plans.errors import ConfigError
+
+
+class TorchMiniLM(Embeddings):
+    """BERT encoder + mean pooling + normalisation in PyTorch; weights loaded lazily, once."""
+
+    def __init__(self, model_path: str, *, batch_tokens: int = 4096, max_batch: int = 128) -> None:
+        self.model_path = model_path
+        self.batch_tokens = batch_tokens
+        self.max_batch = max_batch
+        self._lock = threading.Lock()
+        self._ready = False
+
+    @property
+    def name(self) -> str:
+        # the name SentenceEmbedder and MiniLMEncoder give the same vectors: an index built by one
+        # is opened and queried by the others without a rebuild
+        return "plans-st:" + os.path.basename(self.model_path.rstrip("/"))
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._ready:
+                return
+            folder = Path(self.model_path)
+            if not supports(self.model_path):
+                raise ConfigError(f"The model at {self.model_path} is not a BERT mean-pooling encoder "
+                                  "that the PyTorch encoder can run.")
+            import torch
+            from safetensors.torch import load_file
+            from tokenizers import Tokenizer
+
+            torch.set_num_threads(max(1, os.cpu_count() or 1))
+            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+            st_config = folder / "sentence_bert_config.json"
+            max_len = json.loads(st_config.read_text(encoding="utf-8")).get("max_seq_length") \
+                if st_config.is_file() else None
+            self.max_tokens = int(max_len or config.get("max_position_embeddings", 512))
+            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self.tokenizer.enable_truncation(self.max_tokens)
+            self.tokenizer.no_padding()
+            w = load_file(str(folder / "model.safetensors"))
+            prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
+            self.heads = int(config["num_attention_heads"])
+            self.eps = float(config.get("layer_norm_eps", 1e-12))
+            self.normalise = _normalises(folder)
+
+            def g(name: str) -> Any:
+                return w[prefix + name].to(torch.float32).contiguous()
+
+            self.word = g("embeddings.word_embeddings.weight")
+            self.position = g("embeddings.position_embeddings.weight")
+            self.token_type = g("embeddings.token_type_embeddings.weight")
+            self.emb_ln = (g("embeddings.LayerNorm.weight"), g("embeddings.LayerNorm.bias"))
+            self.layers = []
+            for i in range(int(config["num_hidden_layers"])):
+                p = f"encoder.layer.{i}.attention."
+                o = f"encoder.layer.{i}."
+                self.layers.append({
+                    # one fused QKV projection: a single matrix product per layer instead of three
+                    "qkv": (torch.cat([g(p + f"self.{n}.weight") for n in ("query", "key", "value")]),
+                            torch.cat([g(p + f"self.{n}.bias") for n in ("query", "key", "value")])),
+                    "out": (g(p + "output.dense.weight"), g(p + "output.dense.bias")),
+                    "ln1": (g(p + "output.LayerNorm.weight"), g(p + "output.LayerNorm.bias")),
+                    "up": (g(o + "intermediate.dense.weight"), g(o + "intermediate.dense.bias")),
+                    "down": (g(o + "output.dense.weight"), g(o + "output.dense.bias")),
+                    "ln2": (g(o + "output.LayerNorm.weight"), g(o + "output.LayerNorm.bias")),
+                })
+            self._ready = True
+
+    def _forward(self, ids: Any, mask: Any) -> Any:
+        """ids, mask: (batch, seq) int64 tensors → (batch, hidden) pooled (and normalised) vectors."""
+        import torch
+        import torch.nn.functional as F
+
+        b, n = ids.shape
+        h = self.word.shape[1]
+        d = h // self.heads
+        x = self.word[ids] + self.position[:n].unsqueeze(0) + self.token_type[0]
+        x = F.layer_norm(x, (h,), *self.emb_ln, eps=self.eps)
+        attend = mask[:, None, None, :].bool()  # (b, 1, 1, n): keys a query may attend to
+        for L in self.layers:
+            q, k, v = F.linear(x, *L["qkv"]).view(b, n, 3, self.heads, d).permute(2, 0, 3, 1, 4)
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+            ctx = ctx.transpose(1, 2).reshape(b, n, h)
+            x = F.layer_norm(F.linear(ctx, *L["out"]) + x, (h,), *L["ln1"], eps=self.eps)
+            up = F.gelu(F.linear(x, *L["up"]))
+            x = F.layer_norm(F.linear(up, *L["down"]) + x, (h,), *L["ln2"], eps=self.eps)
+        m = mask.unsqueeze(-1).to(x.dtype)
+        pooled = (x * m).sum(1) / torch.clamp(m.sum(1), min=1e-9)
+        return F.normalize(pooled, p=2, dim=1) if self.normalise else pooled
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Word pieces each text gives the model ([CLS] and [SEP] included), capped at its window."""
+        self._load()
+        return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts))]
+
+    def encode(self, texts: list[str]) -> Any:
+        """(len(texts), hidden) float32 NumPy array, in input order."""
+        import numpy as np
+        import torch
+
+        from indexer.embed import length_batches
+
+        self._load()
+        encs = self.tokenizer.encode_batch(list(texts))
+        out = np.empty((len(encs), self.word.shape[1]), dtype=np.float32)
+        with torch.inference_mode():
+            for idx in length_batches([len(e.ids) for e in encs], self.batch_tokens, self.max_batch):
+                n = max(len(encs[i].ids) for i in idx)
+                ids = torch.zeros((len(idx), n), dtype=torch.int64)
+                mask = torch.zeros((len(idx), n), dtype=torch.int64)
+                for row, i in enumerate(idx):
+                    k = len(encs[i].ids)
+                    ids[row, :k] = torch.tensor(encs[i].ids, dtype=torch.int64)
+                    mask[row, :k] = 1
+                out[idx] = self._forward(ids, mask).numpy()
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

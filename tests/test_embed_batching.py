@@ -1,0 +1,104 @@
+"""How the indexer feeds the embedder (#17): each distinct text once, shortest first, vectors back in
+input order; and the real embedder's length batches. Fast: a fake embedder, except one test that
+compares the real model's batched vectors with one text at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.embed import DIM, EMBED_CHUNK, FakeEmbedder, embed_each_once, length_batches
+from indexer.pipeline import open_records, run_index
+from indexer.vectors import VectorStore
+
+
+class Recording(FakeEmbedder):
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls.append(list(texts))
+        return super().embed_documents(texts)
+
+
+def collect(emb, texts: list[str], **kw) -> np.ndarray:
+    out = np.full((len(texts), DIM), np.nan, dtype=np.float32)
+
+    def sink(positions: list[int], vecs: np.ndarray) -> None:
+        assert len(positions) == len(vecs)
+        assert np.isnan(out[positions]).all(), "a position was given a vector twice"
+        out[positions] = vecs
+
+    embed_each_once(emb, texts, sink, **kw)
+    return out
+
+
+def test_each_distinct_text_is_embedded_once_and_every_position_gets_its_vector() -> None:
+    texts = ["money laundering", "a much longer text about witness protection", "money laundering",
+             "cybercrime", "a much longer text about witness protection", "money laundering", "drugs"]
+    emb = Recording()
+    got = collect(emb, texts, chunk=2)
+    sent = [t for call in emb.calls for t in call]
+    assert sorted(sent) == sorted(set(texts))  # once each
+    assert [len(t) for t in sent] == sorted(len(t) for t in sent)  # shortest first
+    assert all(len(call) <= 2 for call in emb.calls)
+    want = np.asarray(FakeEmbedder().embed_documents(texts), dtype=np.float32)
+    assert np.array_equal(got, want)  # in input order, duplicates the same vector
+
+
+def test_embed_each_once_returns_the_distinct_count_and_handles_nothing() -> None:
+    assert embed_each_once(Recording(), [], lambda p, v: None) == 0
+    assert embed_each_once(Recording(), ["a", "b", "a"], lambda p, v: None) == 2
+
+
+def test_length_batches_keep_every_position_once_shortest_first_within_the_budget() -> None:
+    rng = np.random.default_rng(0)
+    lengths = [int(x) for x in rng.integers(3, 257, size=500)]
+    batches = length_batches(lengths, batch_tokens=2048, max_batch=64)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert [lengths[i] for i in flat] == sorted(lengths)
+    for b in batches:
+        assert 1 <= len(b) <= 64
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 2048
+    # one text longer than the budget still gets a batch of its own
+    assert length_batches([5000, 3], batch_tokens=100, max_batch=8) == [[1], [0]]
+
+
+def test_identical_passages_keep_their_own_ids_and_share_one_vector(fake_settings) -> None:
+    from pathlib import Path
+
+    corpus = Path(fake_settings.corpus_dir)
+    src = sorted(corpus.iterdir())[0]
+    # the same plan under another name: all its passage and unit texts but the plan line are repeats
+    copy = corpus / ("copy-of-" + src.name)
+    copy.write_text(src.read_text(encoding="utf-8") + "\n\nOne more line so that the file differs.\n",
+                    encoding="utf-8")
+    emb = Recording()
+    summary = run_index(fake_settings, embedder=emb, progress=False)
+    sent = [t for call in emb.calls for t in call]
+    assert len(sent) == len(set(sent)) == summary.texts_embedded
+    assert summary.texts_embedded < summary.passages_embedded + summary.units_embedded
+    assert len(emb.calls) == -(-summary.texts_embedded // EMBED_CHUNK)
+    store = open_records(fake_settings)
+    vs = VectorStore.open(fake_settings, generation=summary.generation, embedder=FakeEmbedder())
+    got = vs.collection.get(include=["documents", "embeddings"])
+    assert len(got["ids"]) == len(set(got["ids"])) == summary.passages_embedded
+    fake = FakeEmbedder()
+    for doc, vec in zip(got["documents"], got["embeddings"], strict=True):
+        assert np.allclose(vec, fake.embed_query(doc), atol=1e-6)
+    units = store.unit_vectors([s.id for s in store.sections()])
+    assert sum(len(v) for v in units.values()) == summary.units_embedded
+
+
+@pytest.mark.slow
+def test_the_real_embedder_gives_each_text_its_own_vector_whatever_the_batching(embedder) -> None:
+    texts = ["Who drives action 3.2?", "money laundering " * 200, "cybercrime", "witness protection in the region",
+             "x", "Training of judges and prosecutors on the confiscation of criminal assets " * 3]
+    one_by_one = np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
+    small = type(embedder)(embedder.model_path, batch_tokens=64, max_batch=2)
+    for emb in (embedder, small):
+        batched = np.asarray(emb.embed_documents(texts), dtype=np.float32)
+        assert np.abs(batched - one_by_one).max() < 1e-5
+    # a text past the model's window is cut to it (256 word pieces for MiniLM), not refused
+    assert max(embedder.token_lengths(texts)) == embedder.max_tokens == 256

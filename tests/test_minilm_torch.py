@@ -1,0 +1,73 @@
+"""The PyTorch indexing encoder gives sentence-transformers' vectors (and the NumPy query encoder's),
+in input order whatever its length batches; `plans index` uses it for the packaged model, without
+importing sentence-transformers; folders it cannot run fall back to sentence-transformers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from indexer.embed import SentenceEmbedder, make_embedder
+from indexer.minilm_torch import TorchMiniLM
+from plans.settings import packaged_model_path
+from tests.conftest import ROOT, make_settings
+from tests.test_minilm import TEXTS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def torch_encoder():
+    return TorchMiniLM(packaged_model_path())
+
+
+def test_same_vectors_as_sentence_transformers_in_input_order(torch_encoder, embedder):
+    texts = TEXTS + ["money laundering", TEXTS[1], "a" * 3]
+    theirs = np.asarray(embedder.embed_documents(texts))
+    for emb in (torch_encoder, TorchMiniLM(packaged_model_path(), batch_tokens=32, max_batch=2)):
+        ours = np.asarray(emb.embed_documents(texts))
+        assert ours.shape == theirs.shape == (len(texts), 384)
+        assert np.abs(ours - theirs).max() < 1e-5
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert torch_encoder.embed_query(TEXTS[0]) == pytest.approx(list(theirs[0]), abs=1e-5)
+
+
+def test_long_texts_are_cut_at_the_models_window(torch_encoder):
+    long = TEXTS[-1]
+    assert torch_encoder.max_tokens == 256
+    assert torch_encoder.token_lengths([long, "x"]) == [256, 3]
+    # what lies past the window does not change the vector
+    a, b = torch_encoder.embed_documents([long, long + " and a tail the model never reads"])
+    assert np.abs(np.asarray(a) - np.asarray(b)).max() < 1e-6
+
+
+def test_the_packaged_model_is_indexed_with_the_torch_encoder(tmp_path):
+    emb = make_embedder(make_settings(tmp_path, tmp_path))
+    assert isinstance(emb, TorchMiniLM)
+    assert emb.name == SentenceEmbedder(packaged_model_path()).name  # indexes built by either stay valid
+
+
+def test_indexing_with_the_packaged_model_does_not_import_sentence_transformers(tmp_path):
+    code = ("import sys; from indexer.embed import make_embedder; from tests.conftest import make_settings; "
+            "from pathlib import Path; p = Path(sys.argv[1]); "
+            "make_embedder(make_settings(p, p)).embed_documents(['money laundering']); "
+            "print(sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn', 'scipy') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_folder_it_cannot_run_falls_back_to_sentence_transformers(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(packaged_model_path(), folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["hidden_act"] = "relu"
+    (folder / "config.json").write_text(json.dumps(config))
+    emb = make_embedder(make_settings(tmp_path, tmp_path, embedding_model=str(folder)))
+    assert isinstance(emb, SentenceEmbedder)
