@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS unit_vectors (section_id TEXT, k INTEGER, plan_id TEX
 CREATE INDEX IF NOT EXISTS unit_vectors_plan ON unit_vectors(plan_id);
 CREATE TABLE IF NOT EXISTS words (plan_id TEXT, stem TEXT, word TEXT, n INT);
 CREATE INDEX IF NOT EXISTS words_plan ON words(plan_id);
+CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fts_runs (plan_id TEXT PRIMARY KEY, first INT, last INT, n INT);
 """
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
 _PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors", "words")
@@ -192,6 +194,13 @@ class RecordStore:
             self.db.execute("DELETE FROM action_order")
             self.db.execute("INSERT INTO action_order SELECT ROW_NUMBER() OVER (ORDER BY plan_id, ord) - 1, id, "
                             "plan_id, number_key, funding_status FROM actions")
+            # every distinct written word (the speller's candidates: ``words`` has one row per plan
+            # and word, millions at ×1000) and each plan's run of full-text rows, read at start-up
+            self.db.execute("DELETE FROM vocabulary")
+            self.db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM words")
+            self.db.execute("DELETE FROM fts_runs")
+            self.db.execute("INSERT INTO fts_runs SELECT plan_id, MIN(rowid), MAX(rowid), COUNT(*) FROM sections_fts "
+                            "GROUP BY plan_id")
             self.db.execute("DELETE FROM action_drivers")
             self.db.execute("INSERT INTO action_drivers SELECT j.value, o.pos FROM action_order o "
                             "JOIN actions a ON a.id = o.id, json_each(a.drivers) j")
@@ -270,7 +279,7 @@ class RecordStore:
         """Every word the plans write (lower-cased, alphabetic); empty for an index built before
         these were kept."""
         try:
-            return {r[0] for r in self.db.execute("SELECT DISTINCT word FROM words")}
+            return {r[0] for r in self.db.execute("SELECT word FROM vocabulary")}
         except sqlite3.OperationalError:
             return set()
 
@@ -433,8 +442,7 @@ class RecordStore:
         read once per store."""
         with self._lock:
             if self._fts_ranges is None:
-                rows = self.db.execute("SELECT plan_id, MIN(rowid), MAX(rowid), COUNT(*) FROM sections_fts "
-                                       "GROUP BY plan_id").fetchall()
+                rows = self.db.execute("SELECT plan_id, first, last, n FROM fts_runs").fetchall()
                 self._fts_ranges = {r[0]: (r[1], r[2]) for r in rows if r[2] - r[1] + 1 == r[3]}
         return self._fts_ranges
 
