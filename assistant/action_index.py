@@ -4,15 +4,17 @@ scanning every action of the corpus.
 Listing and deadline questions used to go through every action in Python: by number, by driver,
 by funding status, by plan, and every timeline against a window. With a few hundred actions that
 is nothing; with 180,000 (the ×1000 benchmark corpus) it cost hundreds of milliseconds a
-question. :class:`ActionIndex` keeps positions (into ``actions``, which is in plan order) per
-plan, number, funding status and driver, and NumPy arrays of each action's dates, so a filter is
-a dictionary lookup or a vector comparison. Every filter here is exact or a superset of what the
+question, and building lookups of every record at start-up cost seconds. :class:`ActionIndex`
+answers by position (into ``actions``, which is in plan order): plan, number, funding status and
+driver are SQL on tables the indexer writes (``action_order``, ``action_drivers``, with indexes),
+so no record is read until an answer shows it; dates are NumPy arrays built on the first
+deadline question. Every filter here is exact or a superset of what the
 answer keeps (the exact test still runs on what is left): ``tests/test_action_index.py`` checks
 the answers are the ones a full scan gives.
 
 Example::
 
-    index = ActionIndex(records.actions())
+    index = ActionIndex(ActionList(records), records)
     index.numbered("3.2", plan_ids={"wb-plan"})        # positions of the actions numbered 3.2
     index.in_window(index.positions(None), lo, hi)     # those whose timeline can fall in a window
 """
@@ -20,40 +22,33 @@ Example::
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from indexer.dates import DateRange
 from indexer.models import Action
 from indexer.records import within_period
+from indexer.store import RecordStore, number_key
+
+__all__ = ["ActionIndex", "number_key"]
 
 NONE = -1  # a missing date, as a day number
 EVER = date.max.toordinal()  # an open end
 
 
-def number_key(number: str) -> str:
-    """How an action number is compared: upper case, no trailing dot ("ii.3." -> "II.3")."""
-    return number.upper().rstrip(".")
-
-
 class ActionIndex:
-    """Positions of the actions by plan, number, funding status and driver; dates as arrays."""
+    """The answer's filters on the actions, as SQL on the index's ``action_order`` and
+    ``action_drivers`` tables (with indexes on number, funding status, plan and driver): positions
+    by plan, number, funding status and driver; dates as arrays, built on first use."""
 
-    def __init__(self, actions: list[Action], periods: dict[str, DateRange] | None = None) -> None:
-        self.actions = actions
+    def __init__(self, actions: Sequence[Action], store: RecordStore,
+                 periods: dict[str, DateRange] | None = None) -> None:
+        self.actions = actions  # in plan order: position i is actions[i]
+        self.store = store
         self.periods = periods or {}  # plan id -> its period, which bounds its open recurrences
-        self.by_plan: dict[str, list[int]] = {}
-        self.by_number: dict[str, list[int]] = {}
-        self.by_status: dict[str, set[int]] = {}
-        self.by_driver: dict[str, list[int]] = {}
-        for i, x in enumerate(actions):
-            self.by_plan.setdefault(x.plan, []).append(i)
-            if x.number:
-                self.by_number.setdefault(number_key(x.number), []).append(i)
-            self.by_status.setdefault(x.funding_status, set()).add(i)
-            for d in dict.fromkeys(x.drivers):
-                self.by_driver.setdefault(d, []).append(i)
+        self.plan_ranges = store.action_plan_ranges()  # a plan's actions are one run of positions
+        self._driver_counts: dict[str, int] | None = None
         self._dates: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
@@ -63,25 +58,44 @@ class ActionIndex:
         plan_ids = set(plan_ids or ())
         if not plan_ids:
             return list(range(len(self.actions)))
-        return sorted(i for p in plan_ids for i in self.by_plan.get(p, ()))
+        runs = sorted(self.plan_ranges[p] for p in plan_ids if p in self.plan_ranges)
+        return [i for lo, hi in runs for i in range(lo, hi + 1)]
+
+    def plan_of(self, position: int) -> str:
+        """The plan of the action at a position."""
+        for plan, (lo, hi) in self.plan_ranges.items():
+            if lo <= position <= hi:
+                return plan
+        raise IndexError(position)
 
     def numbered(self, keys: Iterable[str], plan_ids: Iterable[str] | None) -> list[int]:
         """The actions whose number is one of ``keys`` (compared by :func:`number_key`), in index order."""
         plans = set(plan_ids or ())
-        found = {i for k in keys for i in self.by_number.get(number_key(k), ())}
-        return sorted(i for i in found if not plans or self.actions[i].plan in plans)
+        found = self.store.action_positions_numbered([number_key(k) for k in keys])
+        return [i for i, plan in found if not plans or plan in plans]
+
+    def driver_counts(self) -> dict[str, int]:
+        """Every driver as the plans write it -> how many actions it drives (read once)."""
+        with self._lock:
+            if self._driver_counts is None:
+                self._driver_counts = self.store.action_driver_counts()
+        return self._driver_counts
 
     def driver_names(self, longest: int = 60) -> list[str]:
         """Every driver as the plans write it (names longer than ``longest`` are sentences), sorted."""
-        return sorted(d for d in self.by_driver if len(d) <= longest)
+        return sorted(d for d in self.driver_counts() if len(d) <= longest)
 
     def driven_by(self, name: str) -> set[int]:
         """The actions one of whose drivers contains ``name`` (case-insensitive)."""
         needle = name.lower()
-        return {i for d, pos in self.by_driver.items() if needle in d.lower() for i in pos}
+        return self.driven_by_any([d for d in self.driver_counts() if needle in d.lower()])
+
+    def driven_by_any(self, drivers: Iterable[str]) -> set[int]:
+        """The actions driven by any of these drivers (as written)."""
+        return self.store.action_positions_driven(list(drivers))
 
     def with_status(self, status: str) -> set[int]:
-        return self.by_status.get(status, set())
+        return self.store.action_positions_with_status(status)
 
     # -- when -----------------------------------------------------------------------------------
     def dates(self) -> dict[str, Any]:

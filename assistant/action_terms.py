@@ -12,7 +12,7 @@ result is the same list the full scan gives (``tests/test_action_terms.py`` chec
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.evidence import Lexicon
@@ -28,7 +28,7 @@ def action_text(x: Action) -> str:
 class ActionTerms:
     """stem -> the positions (in ``actions``) of the actions whose text holds it; built on first use."""
 
-    def __init__(self, actions: list[Action]) -> None:
+    def __init__(self, actions: Sequence[Action]) -> None:
         self.actions = actions
         self._postings: dict[str, Any] | None = None
         self._lock = threading.Lock()

@@ -23,6 +23,7 @@ from assistant.models import Answer
 from assistant.policy import CROSS_PLAN_BUDGET
 from assistant.route import Route
 from indexer.models import Action, Plan
+from indexer.store import take
 
 WORDS_FILE = Path(__file__).with_name("crossplan_fields.yaml")
 EXAMPLE_CHARS = 170  # characters of an example action's title shown
@@ -111,7 +112,7 @@ def form_answer(ctx: Context, plans: list[Plan], field: str, as_of: date) -> Ans
     doing, what = _FIELD[field]
     rows = []
     for p in plans:
-        acts = [x for x in ctx.actions if x.plan == p.id]
+        acts = take(ctx.actions, ctx.action_index.positions([p.id]))
         n = sum(_has(x, field) for x in acts)
         rows.append((p, acts, n))
     rows.sort(key=lambda r: (-(r[2] / len(r[1]) if r[1] else -1), r[0].short_name))

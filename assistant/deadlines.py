@@ -26,6 +26,7 @@ from assistant.policy import (
 from assistant.retrieve import Hit
 from assistant.route import Reading, Route
 from indexer.records import due_date
+from indexer.store import take
 
 # words that say when, not what (assistant/vocab/time_words.yaml)
 TIME_WORDS = vocab.words("time_words")
@@ -64,7 +65,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
     cites = Citations(ctx.records)
     lines = []
     if OVERDUE.search(q.question) and not reading.window:
-        late = sorted((ctx.actions[i] for i in index.overdue(relevant, as_of)), key=lambda x: x.end or date.max)
+        late = sorted(take(ctx.actions, index.overdue(relevant, as_of)), key=lambda x: x.end or date.max)
         if not late:
             return Answer(answer=f"Nothing in the plans was overdue as of {as_of.isoformat()}.", citations=(),
                           refused=False, route=Route.DEADLINE, as_of=as_of, retrieved=tuple(h.section.id for h in hits),
@@ -123,7 +124,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         if due_rule:  # the whole list is the Browse view's "due within" (the same rule)
             listed |= _browse(q, topic, due_within=(hi - lo).days, as_of=as_of.isoformat())
     else:
-        maybe = (ctx.actions[i] for i in index.may_fall_due(relevant, as_of))
+        maybe = take(ctx.actions, index.may_fall_due(relevant, as_of))
         upcoming = sorted(((d, x) for x in maybe if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
                           key=lambda f: f[0])
         if not upcoming:
@@ -169,7 +170,7 @@ def nothing_due(ans: Answerer, reading: Reading, pool: list[int], as_of: date, h
     in ``ctx.actions``) instead of answering with nothing."""
     ctx = ans.ctx
     cites = Citations(ctx.records)
-    latest = [ctx.actions[i] for i in ctx.action_index.latest_ending(pool, LATEST_DEADLINES)]
+    latest = take(ctx.actions, ctx.action_index.latest_ending(pool, LATEST_DEADLINES))
     when = reading.window_text or "after that date"
     if not latest:
         return None  # nothing dated to cite: the passages answer instead

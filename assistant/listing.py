@@ -24,6 +24,7 @@ from assistant.policy import LIST_BUDGET, LIST_TOPIC_SHARE, NUMBERED_MAX
 from assistant.route import Reading, Route
 from indexer.funding import SEEKING, STATUS_PHRASES, status_in
 from indexer.models import Action
+from indexer.store import take
 from indexer.text import stem
 
 SHOW = 8  # actions listed in full; the rest are counted
@@ -54,7 +55,7 @@ def numbered_actions(ctx: Context, question: str, plan_ids: set[str]) -> list[Ac
         num = number_key(m.group(1))
         if re.fullmatch(r"\d{1,2}\.\d{1,2}", num) and int(num.split(".")[0]) > 31:
             continue
-        found += [ctx.actions[i] for i in ctx.action_index.numbered((num, num + "A"), plan_ids)]
+        found += take(ctx.actions, ctx.action_index.numbered((num, num + "A"), plan_ids))
     return list(dict.fromkeys(found))
 
 
@@ -92,7 +93,7 @@ def list_answer(ans: Answerer, q: Query, reading: Reading, as_of: date) -> Answe
                                           share=LIST_TOPIC_SHARE,
                                         text=lambda x: f"{x.need} {x.title} {x.text}")
         pool = [i for _, i in pairs]
-    found = [ctx.actions[i] for i in pool]
+    found = take(ctx.actions, pool)
     phrase = {**STATUS_PHRASES, SEEKING: "still " + STATUS_PHRASES[SEEKING]}
     what = " and ".join(filter(None, [f"driven or co-driven by {driver}" if driver else "",
                                       phrase[status] if status else ""]))

@@ -1,6 +1,7 @@
 """Hybrid retrieval over sections: dense (Chroma, MiniLM) + lexical (SQLite FTS5 BM25), fused by
 relative score (each side min-max normalised, then weighted) or by reciprocal rank fusion.
-Also exposed as a LangChain retriever so other code can compose it.
+Also exposed as a LangChain retriever so other code can compose it
+(``assistant.langchain_retriever.SectionRetriever``, imported only when used).
 
 Example::
 
@@ -14,10 +15,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from assistant import vocab
 from indexer.models import Section
@@ -108,20 +105,11 @@ class HybridRetriever:
         return hits
 
 
-class SectionRetriever(BaseRetriever):
-    """LangChain face of :class:`HybridRetriever`: documents carry the section's metadata."""
+def __getattr__(name: str) -> Any:
+    """``SectionRetriever`` (the LangChain face) is imported on first use: LangChain's retriever
+    module costs about a second of start-up that answering never needs."""
+    if name == "SectionRetriever":
+        from assistant.langchain_retriever import SectionRetriever
 
-    hybrid: Any
-    k: int = 5
-    plan_ids: list[str] | None = None
-
-    def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        docs = []
-        for hit in self.hybrid.search(query, k=self.k, plan_ids=self.plan_ids):
-            s = hit.section
-            docs.append(Document(page_content=s.text, metadata={
-                "section_id": s.id, "plan_id": s.plan_id, "file": s.file,
-                "heading_path": " › ".join(s.heading_path), "line_start": s.line_start,
-                "line_end": s.line_end, "score": hit.score}))
-        return docs
+        return SectionRetriever
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

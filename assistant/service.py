@@ -40,10 +40,10 @@ from assistant.retrieve import HybridRetriever
 from assistant.route import Route, question_parts, read_question, without_instructions, without_opener
 from assistant.spelling import Speller
 from indexer.embed import make_query_embedder
-from indexer.models import Action, Plan
+from indexer.models import Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import closest_name, plan_horizons, resolve_plan
-from indexer.store import RecordStore
+from indexer.store import ActionList, RecordStore
 from indexer.vectors import VectorStore
 from plans.errors import ConfigError
 from plans.settings import Settings
@@ -68,10 +68,10 @@ class Assistant:
         self.retriever = HybridRetriever(self.records, self.vectors)
         self.lexicon = Lexicon.from_index(self.records)
         self.plans: list[Plan] = self.records.plans()
-        self.actions: list[Action] = self.records.actions()
+        self.actions: ActionList = ActionList(self.records)  # records read when an answer needs them
         self.acronyms = Acronyms.from_index(self.records)
         self.periods = plan_horizons(self.records)  # each plan's period bounds its recurring deadlines
-        self.action_index = ActionIndex(self.actions, self.periods)
+        self.action_index = ActionIndex(self.actions, self.records, self.periods)
         self.action_terms = ActionTerms(self.actions)
         self.plan_names = PlanNames(self.plans, written=lambda w: self.lexicon.df.get(stem(w), 0) > 0)
         # the actions a section belongs to, read from the index, the recently used ones kept

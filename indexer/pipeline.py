@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 import uuid
@@ -39,7 +40,7 @@ from indexer.plan_overrides import entry_hash, read_overrides
 from indexer.store import RecordStore
 from indexer.tables import row_actions
 from indexer.units import units_to_embed
-from indexer.vectors import Passage, VectorStore, passages_for
+from indexer.vectors import Passage, VectorStore, collection_name, file_tag, passages_for
 from plans.errors import IndexMissingError, PlansError, StoreError
 from plans.settings import Settings
 
@@ -158,7 +159,24 @@ def open_vectors(settings: Settings, embedder: Embeddings) -> VectorStore:
     gen = current_generation(settings)
     if not gen:
         raise IndexMissingError("No index found: run `plans index` first.")
-    return VectorStore.open(settings, generation=gen, embedder=embedder)
+    name, tags = _collection_of(settings, gen)
+    return VectorStore.open(settings, generation=gen, embedder=embedder, name=name,
+                            live=frozenset(tags) if tags else None)
+
+
+def _collection_of(settings: Settings, generation: str) -> tuple[str | None, set[str]]:
+    """A generation's vector collection (None: the one named after it) and its file tags (server
+    mode: the passages of the collection it sees)."""
+    try:
+        store = RecordStore(records_path(settings, generation))
+    except IndexMissingError:
+        return None, set()
+    try:
+        return store.meta("collection"), store.file_tags()
+    except sqlite3.DatabaseError:
+        return None, set()
+    finally:
+        store.close()
 
 
 def _swap(settings: Settings, generation: str) -> None:
@@ -169,20 +187,32 @@ def _swap(settings: Settings, generation: str) -> None:
 
 
 def _clean_old(settings: Settings, keep: set[str]) -> None:
-    """Remove generations other than ``keep`` (the serving one and the one before it)."""
+    """Remove generations other than ``keep`` (the serving one and the one before it). In server
+    mode a generation's collection is dropped when no kept generation shares it; when one does,
+    only the passages of file versions no kept generation holds are deleted from it."""
     gens = Path(settings.data_dir) / "gens"
     if not gens.is_dir():
         return
-    for child in gens.iterdir():
-        if child.name not in keep:
-            if settings.chroma_url:
-                try:
-                    from indexer.embed import FakeEmbedder
+    old = [child for child in gens.iterdir() if child.name not in keep]
+    if settings.chroma_url and old:
+        from indexer.embed import FakeEmbedder
 
-                    VectorStore.open(settings, generation=child.name, embedder=FakeEmbedder()).drop()
-                except PlansError:
-                    pass
-            shutil.rmtree(child, ignore_errors=True)
+        kept = {g: _collection_of(settings, g) for g in keep}
+        kept_names = {name or collection_name(settings, g) for g, (name, _) in kept.items()}
+        kept_tags = {t for _, tags in kept.values() for t in tags}
+        for child in old:
+            name, tags = _collection_of(settings, child.name)
+            name = name or collection_name(settings, child.name)
+            try:
+                vs = VectorStore.open(settings, generation=child.name, embedder=FakeEmbedder(), name=name)
+                if name not in kept_names:
+                    vs.drop()
+                elif tags - kept_tags:
+                    vs.delete_tags(tags - kept_tags)
+            except PlansError:
+                pass
+    for child in old:
+        shutil.rmtree(child, ignore_errors=True)
 
 
 def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: bool = False,
@@ -214,7 +244,9 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
             old_store = None
     if old_store and old_gen:
         try:
-            old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb)
+            name, tags = _collection_of(settings, old_gen)
+            old_vs = VectorStore.open(settings, generation=old_gen, embedder=emb, name=name,
+                                      live=frozenset(tags) if tags else None)
         except IndexMissingError:  # the records survived but the vectors are gone: rebuild all
             old_store = None
         except StoreError:
@@ -237,6 +269,14 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
 
     gen = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     store = RecordStore(records_path(settings, gen), create=True)
+    # server mode: a run that carries files over adds to the collection the serving generation
+    # reads (each file version's passages under its own tag), instead of copying them
+    # (an old generation built before tags shares nothing: its passages would all look live to it)
+    old_collection = old_store.meta("collection") if old_store and old_store.file_tags() else None
+    shared = bool(settings.chroma_url and old_vs and old_collection and not force)
+    collection = old_collection if shared and old_collection else collection_name(settings, gen)
+    store.set_meta("collection", collection)  # first: a crash from here on is cleaned up by the next run
+    tagger = (lambda rel, sha: file_tag(rel, sha, version, emb_name)) if settings.chroma_url else None
     to_embed: list[Passage] = []
     units: list[tuple[str, int, str, str]] = []
     carry = list(keep_old) if old_vs else []  # files whose last indexed version goes on as it was
@@ -246,7 +286,8 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
             summary.unchanged.append(doc.rel)
             continue
         try:
-            passages, doc_units, report = _index_document(doc, store)
+            tag = (tagger(doc.rel, doc.sha256),) if tagger else ()  # server mode: the version's tag
+            passages, doc_units, report = _index_document(doc, store, *tag)
             summary.reports.append(report)
             to_embed += passages
             units += doc_units
@@ -265,7 +306,7 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
     if old_store is not None:  # carry is empty without an old index
         for f in carry:
             store.copy_file_from(old_store, f)
-    vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files))
+    vs = _vectors(settings, gen, emb, old_gen, old_vs, carry, set(old_files), collection if shared else None)
     summary.texts_embedded = _embed(vs, store, emb, to_embed, units, progress)
     summary.passages_embedded = len(to_embed)
     summary.units_embedded = len(units)
@@ -285,16 +326,20 @@ def run_index(settings: Settings, *, embedder: Embeddings | None = None, force: 
 
 
 def _vectors(settings: Settings, gen: str, emb: Embeddings, old_gen: str | None, old_vs: VectorStore | None,
-             carry: list[str], old_files: set[str]) -> VectorStore:
-    """The new generation's vector collection, holding the carried files' passages already."""
-    if not (old_vs and old_gen and carry):
+             carry: list[str], old_files: set[str], shared: str | None) -> VectorStore:
+    """The new generation's vector collection, holding the carried files' passages already.
+
+    Server mode with an old generation (``shared``, its collection's name): the same collection,
+    which the serving generation goes on reading; the new file versions' passages are added
+    under their own tags and nothing is copied. The old generation sees none of them (it keeps
+    only its own tags), the new one none of the old versions; which one answers is CURRENT."""
+    if shared:
+        return VectorStore.open(settings, generation=gen, embedder=emb, name=shared)
+    if not (old_vs and old_gen and carry) or settings.chroma_url:
         return VectorStore.open(settings, generation=gen, embedder=emb, create=True)
-    if not settings.chroma_url:  # embedded: copy the folder, drop what is not carried
-        vs = VectorStore.fork(settings, old_generation=old_gen, generation=gen, embedder=emb)
-        vs.delete_files(old_files - set(carry))
-        return vs
-    vs = VectorStore.open(settings, generation=gen, embedder=emb, create=True)
-    vs.copy_files_from(old_vs, set(carry))
+    # embedded: copy the folder, drop what is not carried
+    vs = VectorStore.fork(settings, old_generation=old_gen, generation=gen, embedder=emb)
+    vs.delete_files(old_files - set(carry))
     return vs
 
 
@@ -317,10 +362,10 @@ def _embed(vs: VectorStore, store: RecordStore, emb: Embeddings, passages: list[
     return embed_each_once(emb, texts, sink, progress=lambda steps: _progress(steps, progress, "embedding"))
 
 
-def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], list[tuple[str, int, str, str]],
-                                                                   FileReport]:
-    """Parse one file and write its records (its plans.toml entry applied); returns its passages,
-    its units to embed and its report."""
+def _index_document(doc: Document, store: RecordStore, tag: str = "",
+                    ) -> tuple[list[Passage], list[tuple[str, int, str, str]], FileReport]:
+    """Parse one file and write its records (its plans.toml entry applied); returns its passages
+    (under ``tag``, server mode), its units to embed and its report."""
     plan_id = plan_id_for(doc.rel)
     parsed = parse_file(doc)
     if doc.plan_fields:
@@ -330,9 +375,9 @@ def _index_document(doc: Document, store: RecordStore) -> tuple[list[Passage], l
     actions = document_actions(parsed, plan_id, doc.rel)
     out: list[Passage] = []
     for s in parsed.sections:
-        out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name))
+        out += passages_for(s.id, plan_id, doc.rel, s.embed_text(parsed.plan.short_name), tag)
     acronyms = glossary_pairs(doc.text, list(parsed.sections))
-    store.add_file(parsed.plan, list(parsed.sections), actions, acronyms)  # last: all or nothing
+    store.add_file(parsed.plan, list(parsed.sections), actions, acronyms, tag)  # last: all or nothing
     report = FileReport(doc.rel, doc.format, doc.pages, len(parsed.sections), len(actions),
                         parsed.tables_found, (*doc.warnings, *parsed.warnings))
     return out, units_to_embed(list(parsed.sections)), report

@@ -14,10 +14,11 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from plans.errors import IndexMissingError, NotFoundError, StoreError
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (file TEXT PRIMARY KEY, sha256 TEXT, plan_id TEXT, terms TEXT,
-    year_min INT, year_max INT);
+    year_min INT, year_max INT, tag TEXT);
 CREATE TABLE IF NOT EXISTS plans (id TEXT PRIMARY KEY, title TEXT, organisation TEXT,
     period TEXT, file TEXT, sha256 TEXT, short TEXT);
 CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEXT,
@@ -37,8 +38,16 @@ CREATE TABLE IF NOT EXISTS sections (id TEXT PRIMARY KEY, plan_id TEXT, file TEX
 CREATE INDEX IF NOT EXISTS sections_plan ON sections(plan_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
     embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
-CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT);
+CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT, number_key TEXT,
+    funding_status TEXT, drivers TEXT);
 CREATE INDEX IF NOT EXISTS actions_plan ON actions(plan_id, ord);
+CREATE TABLE IF NOT EXISTS action_order (pos INTEGER PRIMARY KEY, id TEXT, plan_id TEXT, number_key TEXT,
+    funding_status TEXT);
+CREATE INDEX IF NOT EXISTS action_order_number ON action_order(number_key);
+CREATE INDEX IF NOT EXISTS action_order_status ON action_order(funding_status);
+CREATE INDEX IF NOT EXISTS action_order_plan ON action_order(plan_id);
+CREATE TABLE IF NOT EXISTS action_drivers (driver TEXT, pos INT);
+CREATE INDEX IF NOT EXISTS action_drivers_driver ON action_drivers(driver);
 CREATE TABLE IF NOT EXISTS action_sections (section_id TEXT, action_id TEXT, plan_id TEXT);
 CREATE INDEX IF NOT EXISTS action_sections_section ON action_sections(section_id);
 CREATE INDEX IF NOT EXISTS action_sections_plan ON action_sections(plan_id);
@@ -50,6 +59,8 @@ CREATE TABLE IF NOT EXISTS unit_vectors (section_id TEXT, k INTEGER, plan_id TEX
 CREATE INDEX IF NOT EXISTS unit_vectors_plan ON unit_vectors(plan_id);
 CREATE TABLE IF NOT EXISTS words (plan_id TEXT, stem TEXT, word TEXT, n INT);
 CREATE INDEX IF NOT EXISTS words_plan ON words(plan_id);
+CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fts_runs (plan_id TEXT PRIMARY KEY, first INT, last INT, n INT);
 """
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
 _PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors", "words")
@@ -62,6 +73,11 @@ _IN_LIMIT = 5000  # ids per ``IN (...)`` list, well under SQLite's limit on boun
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def number_key(number: str) -> str:
+    """How an action number is compared: upper case, no trailing dot ("ii.3." -> "II.3")."""
+    return number.upper().rstrip(".")
 
 
 def written_words(sections: list[Section]) -> Counter:
@@ -104,15 +120,16 @@ class RecordStore:
 
     # -- writing -------------------------------------------------------------------------
     def add_file(self, plan: Plan, sections: list[Section], actions: list[Action],
-                 acronyms: Sequence[tuple[str, str]] = ()) -> None:
+                 acronyms: Sequence[tuple[str, str]] = (), tag: str = "") -> None:
         """Write one plan's records in one transaction, with what start-up would otherwise have to
-        compute from every section: its term counts, which sections each action spans, its acronyms."""
+        compute from every section: its term counts, which sections each action spans, its acronyms.
+        ``tag`` names this version of the file's passages in a shared vector collection (server mode)."""
         terms = term_counts([s.text for s in sections])
         years = [int(y) for s in sections for y in _YEAR.findall(s.text)]
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
                             (plan.file, plan.sha256, plan.id, json.dumps(terms, separators=(",", ":")),
-                             min(years, default=None), max(years, default=None)))
+                             min(years, default=None), max(years, default=None), tag))
             self.db.execute("INSERT OR REPLACE INTO plans VALUES (?,?,?,?,?,?,?)",
                             (plan.id, plan.title, plan.organisation, plan.period, plan.file,
                              plan.sha256, plan.short))
@@ -124,8 +141,10 @@ class RecordStore:
                              s.page_start, s.page_end))
             self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT INTO sections_fts VALUES (?,?,?)", [(r[11], r[0], r[1]) for r in rows])
-            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?)",
-                                [(a.id, a.plan, k, json.dumps(a.to_json())) for k, a in enumerate(actions)])
+            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?)",
+                                [(a.id, a.plan, k, json.dumps(a.to_json()), number_key(a.number) if a.number else None,
+                                  a.funding_status, json.dumps(list(dict.fromkeys(a.drivers))))
+                                 for k, a in enumerate(actions)])
             self.db.executemany("INSERT INTO action_sections VALUES (?,?,?)",
                                 [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
             self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
@@ -170,6 +189,21 @@ class RecordStore:
         with self.db:
             self.db.execute("DELETE FROM lexicon")
             self.db.executemany("INSERT INTO lexicon VALUES (?,?)", df.items())
+            # every action's position in plan order (the order ``actions()`` reads them in), with
+            # the columns the answer's filters select on, and one row per (driver, action)
+            self.db.execute("DELETE FROM action_order")
+            self.db.execute("INSERT INTO action_order SELECT ROW_NUMBER() OVER (ORDER BY plan_id, ord) - 1, id, "
+                            "plan_id, number_key, funding_status FROM actions")
+            # every distinct written word (the speller's candidates: ``words`` has one row per plan
+            # and word, millions at ×1000) and each plan's run of full-text rows, read at start-up
+            self.db.execute("DELETE FROM vocabulary")
+            self.db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM words")
+            self.db.execute("DELETE FROM fts_runs")
+            self.db.execute("INSERT INTO fts_runs SELECT plan_id, MIN(rowid), MAX(rowid), COUNT(*) FROM sections_fts "
+                            "GROUP BY plan_id")
+            self.db.execute("DELETE FROM action_drivers")
+            self.db.execute("INSERT INTO action_drivers SELECT j.value, o.pos FROM action_order o "
+                            "JOIN actions a ON a.id = o.id, json_each(a.drivers) j")
         if "prev" in {r["name"] for r in self.db.execute("PRAGMA database_list")}:
             self.db.execute("DETACH DATABASE prev")
 
@@ -245,7 +279,7 @@ class RecordStore:
         """Every word the plans write (lower-cased, alphabetic); empty for an index built before
         these were kept."""
         try:
-            return {r[0] for r in self.db.execute("SELECT DISTINCT word FROM words")}
+            return {r[0] for r in self.db.execute("SELECT word FROM vocabulary")}
         except sqlite3.OperationalError:
             return set()
 
@@ -287,6 +321,56 @@ class RecordStore:
             return self.db.execute("SELECT 1 FROM unit_vectors LIMIT 1").fetchone() is not None
         except sqlite3.OperationalError:
             return False
+
+    # -- the actions by position (plan order), read when needed ---------------------------
+    def action_count(self) -> int:
+        try:
+            return self.db.execute("SELECT COUNT(*) FROM action_order").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
+
+    def actions_at(self, positions: Sequence[int]) -> list[Action]:
+        """The actions at these positions (of ``actions()``'s order), in the order given."""
+        found: dict[int, Action] = {}
+        wanted = list(dict.fromkeys(positions))
+        for i in range(0, len(wanted), _IN_LIMIT):
+            chunk = wanted[i:i + _IN_LIMIT]
+            for pos, data in self.db.execute(
+                    "SELECT o.pos, a.data FROM action_order o JOIN actions a ON a.id = o.id "
+                    f"WHERE o.pos IN ({','.join('?' * len(chunk))})", chunk):
+                found[pos] = action_from_json(json.loads(data))
+        return [found[p] for p in positions]
+
+    def action_plan_ranges(self) -> dict[str, tuple[int, int]]:
+        """plan id -> (first, last) position of its actions (a plan's actions are one run)."""
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT plan_id, MIN(pos), MAX(pos) FROM action_order GROUP BY plan_id")}
+
+    def action_positions_numbered(self, keys: Sequence[str]) -> list[tuple[int, str]]:
+        """(position, plan id) of the actions whose number key is one of ``keys``."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return []
+        return [(r[0], r[1]) for r in self.db.execute(
+            f"SELECT pos, plan_id FROM action_order WHERE number_key IN ({','.join('?' * len(keys))}) ORDER BY pos",
+            keys)]
+
+    def action_positions_with_status(self, status: str) -> set[int]:
+        return {r[0] for r in self.db.execute("SELECT pos FROM action_order WHERE funding_status=?", (status,))}
+
+    def action_driver_counts(self) -> dict[str, int]:
+        """Every driver as the plans write it -> how many actions it drives."""
+        return dict(self.db.execute("SELECT driver, COUNT(DISTINCT pos) FROM action_drivers GROUP BY driver"))
+
+    def action_positions_driven(self, drivers: Sequence[str]) -> set[int]:
+        """The positions of the actions one of whose drivers is one of ``drivers`` (as written)."""
+        names = list(dict.fromkeys(drivers))
+        out: set[int] = set()
+        for i in range(0, len(names), _IN_LIMIT):
+            chunk = names[i:i + _IN_LIMIT]
+            out.update(r[0] for r in self.db.execute(
+                f"SELECT pos FROM action_drivers WHERE driver IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def actions(self, plan: str | None = None) -> list[Action]:
         sql = "SELECT data FROM actions" + (" WHERE plan_id=?" if plan else "") + " ORDER BY plan_id, ord"
@@ -358,17 +442,25 @@ class RecordStore:
         read once per store."""
         with self._lock:
             if self._fts_ranges is None:
-                rows = self.db.execute("SELECT plan_id, MIN(rowid), MAX(rowid), COUNT(*) FROM sections_fts "
-                                       "GROUP BY plan_id").fetchall()
+                rows = self.db.execute("SELECT plan_id, first, last, n FROM fts_runs").fetchall()
                 self._fts_ranges = {r[0]: (r[1], r[2]) for r in rows if r[2] - r[1] + 1 == r[3]}
         return self._fts_ranges
 
-    def embed_texts(self, plan_ids: list[str]) -> list[tuple[str, str, str, str]]:
-        """(section id, plan id, file, embed text) of every section of the plans."""
+    def embed_texts(self, plan_ids: list[str]) -> list[tuple[str, str, str, str, str]]:
+        """(section id, plan id, file, embed text, file tag) of every section of the plans: what
+        ``indexer.vectors.passages_for`` cuts the section's passages from."""
         marks = ",".join("?" * len(plan_ids))
         return [tuple(r) for r in self.db.execute(
-            f"SELECT id, plan_id, file, embed_text FROM sections WHERE plan_id IN ({marks}) ORDER BY plan_id, ordinal",
+            "SELECT s.id, s.plan_id, s.file, s.embed_text, COALESCE(f.tag, '') FROM sections s "
+            f"LEFT JOIN files f ON f.file = s.file WHERE s.plan_id IN ({marks}) ORDER BY s.plan_id, s.ordinal",
             list(plan_ids))]
+
+    def file_tags(self) -> set[str]:
+        """The tags of this generation's file versions (server mode; empty otherwise)."""
+        try:
+            return {r[0] for r in self.db.execute("SELECT tag FROM files WHERE tag IS NOT NULL AND tag != ''")}
+        except sqlite3.OperationalError:  # an index built before tags
+            return set()
 
 
 def action_spans(sections: list[Section], actions: list[Action]) -> list[tuple[str, str]]:
@@ -393,3 +485,71 @@ def action_from_json(d: dict) -> Action:
         amounts=tuple(Amount(**a) for a in d.get("amounts", [])), section_id=d["section_id"],
         file=src.get("file", ""), line_start=src.get("line_start", 0),
         line_end=src.get("line_end", 0), notes=tuple(d.get("notes", [])))
+
+
+class ActionList(Sequence[Action]):
+    """Every action of the index in plan order (``RecordStore.actions()``), read from SQLite when
+    an item is asked for instead of decoding all of them at start-up (at ×1000, 183,000 records
+    took seconds). ``actions[i]`` reads one record (the recently used kept); iterating, ``index``
+    and ``in`` read them all once and keep them, for the few answers that walk every action.
+
+    Example::
+
+        actions = ActionList(store)
+        actions[12].title
+    """
+
+    def __init__(self, store: RecordStore, cache: int = 8192) -> None:
+        self.store = store
+        self._n = store.action_count()
+        self._all: list[Action] | None = None
+        self._lock = threading.Lock()
+        self._one = lru_cache(maxsize=cache)(self._read)
+
+    def _read(self, pos: int) -> Action:
+        return self.store.actions_at([pos])[0]
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if self._all is not None:
+            return self._all[i]
+        if isinstance(i, slice):
+            return [self._one(j) for j in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("action position out of range")
+        return self._one(i)
+
+    def take(self, positions: Sequence[int]) -> list[Action]:
+        """The actions at these positions, in one query (a quarter of all or more: all of them, kept)."""
+        if self._all is None and len(positions) * 4 < self._n:
+            return self.store.actions_at(positions)
+        every = self.all()
+        return [every[i] for i in positions]
+
+    def all(self) -> list[Action]:
+        """Every action, read once and kept."""
+        with self._lock:
+            if self._all is None:
+                self._all = self.store.actions()
+        return self._all
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __contains__(self, x: object) -> bool:
+        return x in self.all()
+
+    def index(self, x: Any, start: int = 0, stop: int | None = None) -> int:
+        return self.all().index(x, start, len(self) if stop is None else stop)
+
+
+def take(actions: Sequence[Action], positions: Iterable[int]) -> list[Action]:
+    """``[actions[i] for i in positions]``, in one read when ``actions`` is an :class:`ActionList`."""
+    positions = list(positions)
+    if isinstance(actions, ActionList):
+        return actions.take(positions)
+    return [actions[i] for i in positions]

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from dataclasses import dataclass
@@ -36,21 +37,24 @@ class Passage:
     plan_id: str
     file: str
     text: str
+    tag: str = ""  # server mode: the file version it was cut from (see ``file_tag``)
 
 
-def passages_for(section_id: str, plan_id: str, file: str, embed_text: str) -> list[Passage]:
-    """Cut a section's embed text (context line + body) into windows; each keeps the context."""
+def passages_for(section_id: str, plan_id: str, file: str, embed_text: str, tag: str = "") -> list[Passage]:
+    """Cut a section's embed text (context line + body) into windows; each keeps the context.
+    A passage's id is ``<section id>#<window>``, then ``@<tag>`` when its file version has a tag."""
+    suffix = f"@{tag}" if tag else ""
     head, _, body = embed_text.partition("\n")
     if len(body) <= WINDOW:
-        return [Passage(f"{section_id}#0", section_id, plan_id, file, embed_text)]
+        return [Passage(f"{section_id}#0{suffix}", section_id, plan_id, file, embed_text, tag)]
     out, start, k = [], 0, 0
     while start < len(body):
         end = min(len(body), start + WINDOW)
         if end < len(body):
             cut = body.rfind(" ", start + WINDOW // 2, end)
             end = cut if cut > 0 else end
-        out.append(Passage(f"{section_id}#{k}", section_id, plan_id, file,
-                           f"{head}\n{body[start:end].strip()}"))
+        out.append(Passage(f"{section_id}#{k}{suffix}", section_id, plan_id, file,
+                           f"{head}\n{body[start:end].strip()}", tag))
         start, k = end, k + 1
     return out
 
@@ -75,17 +79,36 @@ def _client(settings: Settings, generation: str) -> Any:
         raise StoreError(f"Cannot reach the vector store at {where}: {exc}") from exc
 
 
-class VectorStore:
-    """Sections' passages in one Chroma collection (cosine space)."""
+def file_tag(file: str, sha256: str, parser: str, embedder: str) -> str:
+    """Server mode: the tag of one version of a file's passages (its name, content, the parser and
+    the embedder that made them). Generations share a collection; each keeps the passages whose
+    tag is one of its files' tags."""
+    return hashlib.sha256(f"{file}\0{sha256}\0{parser}\0{embedder}".encode()).hexdigest()[:12]
 
-    def __init__(self, client: Any, collection: Any, embedder: Embeddings, name: str) -> None:
+
+def tag_of(passage_id: str) -> str:
+    """The file-version tag of a passage id (empty for an untagged passage)."""
+    return passage_id.rpartition("#")[2].partition("@")[2]
+
+
+class VectorStore:
+    """Sections' passages in one Chroma collection (cosine space).
+
+    With ``live`` (server mode), the collection is shared by the generations of an index, each
+    file version's passages under its own tag: this store sees only the passages whose tag is in
+    ``live`` (its generation's files), so a generation being built beside it changes nothing it
+    answers."""
+
+    def __init__(self, client: Any, collection: Any, embedder: Embeddings, name: str,
+                 live: frozenset[str] | None = None) -> None:
         self.client, self.collection, self.embedder, self.name = client, collection, embedder, name
+        self.live = live
 
     @classmethod
     def open(cls, settings: Settings, *, generation: str, embedder: Embeddings,
-             create: bool = False) -> VectorStore:
+             create: bool = False, name: str | None = None, live: frozenset[str] | None = None) -> VectorStore:
         client = _client(settings, generation)
-        name = collection_name(settings, generation)
+        name = name or collection_name(settings, generation)
         ef = chroma_function(embedder)
         try:
             if create:
@@ -103,7 +126,7 @@ class VectorStore:
                 raise IndexMissingError(f"The vector index {name} is missing ({exc}); run `plans index`.",
                                         detail={"collection": name}) from exc
             raise StoreError(f"Cannot open the vector collection {name}: {exc}") from exc
-        return cls(client, col, embedder, name)
+        return cls(client, col, embedder, name, live)
 
     def add(self, passages: list[Passage], embeddings: list[list[float]] | None = None,
             batch: int = 256) -> None:
@@ -114,11 +137,12 @@ class VectorStore:
         try:
             for i in range(0, len(passages), batch):
                 chunk = passages[i:i + batch]
-                self.collection.add(
+                # upsert: a run that crashed may have written the same file version's passages
+                self.collection.upsert(
                     ids=[p.id for p in chunk], documents=[p.text for p in chunk],
                     embeddings=embeddings[i:i + batch],
                     metadatas=[{"section_id": p.section_id, "plan_id": p.plan_id, "file": p.file}
-                               for p in chunk])
+                               | ({"tag": p.tag} if p.tag else {}) for p in chunk])
         except Exception as exc:
             raise StoreError(f"Writing to the vector store failed: {exc}") from exc
 
@@ -150,35 +174,46 @@ class VectorStore:
         except Exception as exc:
             raise StoreError(f"Deleting from the vector store failed: {exc}") from exc
 
-    def copy_files_from(self, old: VectorStore, files: set[str], page: int = 2000) -> int:
-        """Server mode: copy the passages (with their embeddings) of these files from the old
-        collection, a page at a time. Returns how many were copied."""
-        copied, offset = 0, 0
-        while True:
-            try:
-                got = old.collection.get(include=["embeddings", "documents", "metadatas"], limit=page,
-                                         offset=offset)
-            except Exception as exc:
-                raise StoreError(f"Reading from the vector store failed: {exc}") from exc
-            if not got["ids"]:
-                return copied
-            offset += len(got["ids"])
-            keep = [k for k, m in enumerate(got["metadatas"]) if m["file"] in files]
-            passages = [Passage(got["ids"][k], got["metadatas"][k]["section_id"], got["metadatas"][k]["plan_id"],
-                                got["metadatas"][k]["file"], got["documents"][k]) for k in keep]
-            self.add(passages, [got["embeddings"][k] for k in keep])
-            copied += len(keep)
+    def delete_tags(self, tags: set[str]) -> None:
+        """Server mode: remove the passages of these file versions (no generation kept holds them)."""
+        names = sorted(tags)
+        try:
+            for i in range(0, len(names), 100):
+                chunk = names[i:i + 100]
+                self.collection.delete(where={"tag": chunk[0]} if len(chunk) == 1 else {"tag": {"$in": chunk}})
+        except Exception as exc:
+            raise StoreError(f"Deleting from the vector store failed: {exc}") from exc
 
     def passages_of(self, file: str) -> tuple[list[Passage], list[list[float]]]:
-        """A file's passages with their stored embeddings (to carry them into a new generation)."""
+        """A file's passages (the live ones, in server mode) with their stored embeddings."""
         try:
             got = self.collection.get(where={"file": file},
                                       include=["embeddings", "documents", "metadatas"])
         except Exception as exc:
             raise StoreError(f"Reading from the vector store failed: {exc}") from exc
-        passages = [Passage(i, m["section_id"], m["plan_id"], m["file"], d)
-                    for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
-        return passages, [list(map(float, e)) for e in got["embeddings"]]
+        keep = [k for k, i in enumerate(got["ids"]) if self._is_live(i)]
+        passages = [Passage(got["ids"][k], got["metadatas"][k]["section_id"], got["metadatas"][k]["plan_id"],
+                            got["metadatas"][k]["file"], got["documents"][k], tag_of(got["ids"][k])) for k in keep]
+        return passages, [list(map(float, got["embeddings"][k])) for k in keep]
+
+    def _is_live(self, passage_id: str) -> bool:
+        return self.live is None or tag_of(passage_id) in self.live
+
+    def live_count(self) -> int:
+        """The passages this generation sees (``count`` is the whole collection, which in server
+        mode also holds the previous generation's versions of changed files until the next run)."""
+        if self.live is None:
+            return self.count()
+        tags = sorted(self.live)
+        n = 0
+        try:
+            for i in range(0, len(tags), 100):
+                chunk = tags[i:i + 100]
+                n += len(self.collection.get(where={"tag": chunk[0]} if len(chunk) == 1 else
+                                             {"tag": {"$in": chunk}}, include=[])["ids"])
+        except Exception as exc:
+            raise StoreError(f"The vector store cannot be reached: {exc}") from exc
+        return n
 
     def _embed_query(self, text: str) -> list[float]:
         """Query embeddings, cached: a cross-plan answer searches every plan with one question."""
@@ -208,12 +243,20 @@ class VectorStore:
         where = None
         if plan_ids:
             where = {"plan_id": plan_ids[0]} if len(plan_ids) == 1 else {"plan_id": {"$in": plan_ids}}
-        try:  # the section is in the passage's id: no metadata to read back
-            res = self.collection.query(query_embeddings=[vec], n_results=max(1, k * 3),
-                                        where=where, include=["distances"])
-        except Exception as exc:
-            raise StoreError(f"The vector store cannot be reached: {exc}") from exc
-        return _best_per_section(res["ids"][0], [1.0 - float(d) for d in res["distances"][0]], k)
+        want = n = max(1, k * 3)
+        while True:
+            try:  # the section is in the passage's id: no metadata to read back
+                res = self.collection.query(query_embeddings=[vec], n_results=n, where=where, include=["distances"])
+            except Exception as exc:
+                raise StoreError(f"The vector store cannot be reached: {exc}") from exc
+            pairs = [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0]) if self._is_live(i)]
+            # passages of another generation (a file changed since) took places: ask for more, so
+            # the best ``want`` live ones are what a collection of this generation alone gives
+            if len(pairs) >= want or len(res["ids"][0]) < n:
+                break
+            n += 2 * (n - len(pairs))
+        pairs = pairs[:want]
+        return _best_per_section([i for i, _ in pairs], [s for _, s in pairs], k)
 
     def _query_among(self, vec: list[float], k: int, passage_ids: list[str]) -> list[tuple[str, float]]:
         import numpy as np
@@ -239,7 +282,7 @@ class VectorStore:
 
 
 def section_of(passage_id: str) -> str:
-    """The section a passage was cut from (its id is ``<section id>#<window>``)."""
+    """The section a passage was cut from (its id is ``<section id>#<window>[@<tag>]``)."""
     return passage_id.rsplit("#", 1)[0]
 
 

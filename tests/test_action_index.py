@@ -85,3 +85,71 @@ def test_empty_pools(bot):
     assert index.in_window([], d, d) == [] and index.may_fall_due([], d) == []
     assert index.latest_ending([], 3) == [] and index.numbered(("9.99",), None) == []
     assert index.positions({"no-such-plan"}) == []
+
+
+def test_lazily_read_records_are_the_records(bot):
+    """ActionList reads a record by position from SQLite; every way of reading gives what decoding
+    all of them at once (``RecordStore.actions()``, the start-up before) gives, in the same order."""
+    from indexer.store import ActionList, take
+
+    every = bot.records.actions()
+    lazy = ActionList(bot.records, cache=16)  # a small cache: most reads go to SQLite
+    assert len(lazy) == len(every) > 100
+    rng = random.Random(3)
+    picks = [rng.randrange(len(every)) for _ in range(200)]
+    assert [lazy[i] for i in picks] == [every[i] for i in picks]
+    assert lazy[-1] == every[-1] and lazy[3:9] == every[3:9]
+    few = picks[:len(every) // 8]
+    assert take(lazy, few) == [every[i] for i in few]  # one query, duplicates kept in order
+    assert lazy._all is None  # nothing so far needed every record
+    assert take(lazy, picks) == [every[i] for i in picks]  # a quarter or more: all read once, kept
+    assert lazy._all == every
+    with pytest.raises(IndexError):
+        ActionList(bot.records)[len(every)]
+    assert list(lazy) == every and lazy.index(every[5]) == 5  # walking them reads all, once
+
+
+def test_sql_filters_match_the_in_memory_lookups(bot):
+    """The filters ActionIndex runs in SQL, against the dictionaries it used to build from every
+    record at start-up."""
+    xs = bot.records.actions()
+    index: ActionIndex = bot.action_index
+    by_plan: dict[str, list[int]] = {}
+    by_number: dict[str, list[int]] = {}
+    by_driver: dict[str, list[int]] = {}
+    for i, x in enumerate(xs):
+        by_plan.setdefault(x.plan, []).append(i)
+        if x.number:
+            by_number.setdefault(number_key(x.number), []).append(i)
+        for d in dict.fromkeys(x.drivers):
+            by_driver.setdefault(d, []).append(i)
+    for plan, pos in by_plan.items():
+        assert index.positions([plan]) == pos
+        assert all(index.plan_of(i) == plan for i in pos[:5])
+    assert index.driver_counts() == {d: len(p) for d, p in by_driver.items()}
+    for key, pos in by_number.items():
+        assert index.numbered([key], None) == pos
+    names = sorted(by_driver)[:40]
+    assert index.driven_by_any(names) == {i for d in names for i in by_driver[d]}
+
+
+def test_start_up_decodes_no_action_record(tmp_path_factory, monkeypatch):
+    """Building the assistant and answering a question by number read no record beyond the ones
+    shown (``RecordStore.actions()``, which decodes all, is not called)."""
+    from indexer.store import RecordStore
+
+    base = tmp_path_factory.mktemp("action-lazy")
+    settings, _ = synthetic_index(base, 1, seed=5)
+
+    def no_full_read(self, plan=None):
+        if plan is None:
+            raise AssertionError("every action record was decoded")
+        return real(self, plan)
+
+    real = RecordStore.actions
+    monkeypatch.setattr(RecordStore, "actions", no_full_read)
+    fresh = Assistant(settings, embedder=FakeEmbedder())
+    number = fresh.actions[len(fresh.actions) // 2]
+    plan = fresh.records.plan(number.plan)
+    answer = fresh.ask(f"Who is responsible for action {number.number} in the {plan.short_name} plan?")
+    assert not answer.refused and fresh.actions._all is None

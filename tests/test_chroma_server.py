@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from indexer import pipeline
 from indexer.embed import FakeEmbedder
-from indexer.pipeline import current_generation, open_records, open_vectors, run_index
-from indexer.vectors import passages_for
+from indexer.pipeline import current_generation, open_records, open_vectors, records_path, run_index
+from indexer.store import RecordStore
+from indexer.vectors import VectorStore, passages_for
 from plans.errors import StoreError
 from tests.conftest import make_settings
 
@@ -128,7 +130,7 @@ def test_index_into_a_chroma_server(server_settings) -> None:
     assert s.plans == 5 and not s.skipped and len(s.indexed) == 5
     assert _collections(server_settings) == {f"{server_settings.collection}-{s.generation}"}
     vs = open_vectors(server_settings, FakeEmbedder())
-    assert vs.count() == s.passages_embedded == _passages(server_settings)
+    assert vs.count() == vs.live_count() == s.passages_embedded == _passages(server_settings)
     # nothing of the vector store lives under the data dir: it is on the server
     assert not (Path(server_settings.data_dir) / "gens" / s.generation / "chroma").exists()
     hits = vs.query("Interpol database on lost and stolen documents", k=5)
@@ -140,34 +142,118 @@ def test_index_into_a_chroma_server(server_settings) -> None:
     assert cica_only and all(sid.startswith("cica-") for sid, _ in cica_only)
 
 
-def test_reindex_with_one_file_changed_drops_old_collections(server_settings) -> None:
+def _all_passages(settings, file: str) -> list[str]:
+    """Every passage text of a file in the index's collection, whatever generation it serves."""
+    vs = open_vectors(settings, FakeEmbedder())
+    return vs.collection.get(where={"file": file}, include=["documents"])["documents"]
+
+
+def _generation_view(settings, generation: str):
+    """The vector store as a process that opened ``generation`` sees it (its collection, its tags)."""
+    store = RecordStore(records_path(settings, generation))
+    try:
+        name, tags = store.meta("collection"), frozenset(store.file_tags())
+    finally:
+        store.close()
+    return VectorStore.open(settings, generation=generation, embedder=FakeEmbedder(), name=name, live=tags)
+
+
+def test_reindex_with_one_file_changed_shares_the_collection(server_settings) -> None:
     first = _index(server_settings)
     cica = Path(server_settings.corpus_dir) / CICA
     cica.write_text(cica.read_text(encoding="utf-8").replace("lost and stolen", "forged"),
                     encoding="utf-8")
     second = _index(server_settings)
     assert second.indexed == [CICA] and len(second.unchanged) == 4
+    assert second.passages_embedded == len(_generation_view(server_settings, second.generation).passages_of(CICA)[0])
     assert current_generation(server_settings) == second.generation
     vs = open_vectors(server_settings, FakeEmbedder())
-    assert vs.count() == _passages(server_settings)
+    assert vs.live_count() == _passages(server_settings)
     docs, vectors = vs.passages_of(CICA)
     assert any("forged" in p.text for p in docs) and not any("lost and stolen" in p.text for p in docs)
     assert len(vectors) == len(docs)
     prefix = server_settings.collection
-    # the previous generation is kept one step back (a reader may still hold it) ...
-    assert _collections(server_settings) == {f"{prefix}-{first.generation}",
-                                             f"{prefix}-{second.generation}"}
+    # one collection: the changed file's passages were added to it, nothing was copied ...
+    assert _collections(server_settings) == {f"{prefix}-{first.generation}"}
+    # ... and the previous generation, kept one step back (a reader may still hold it), still
+    # sees its own version of the file and nothing of the new one
+    old_docs, _ = _generation_view(server_settings, first.generation).passages_of(CICA)
+    assert any("lost and stolen" in p.text for p in old_docs) and not any("forged" in p.text for p in old_docs)
     (Path(server_settings.corpus_dir) / ECO).unlink()
     third = _index(server_settings)
     assert third.removed == [ECO] and third.plans == 4
-    # ... and dropped on the next run
-    assert _collections(server_settings) == {f"{prefix}-{second.generation}",
-                                             f"{prefix}-{third.generation}"}
-    assert open_vectors(server_settings, FakeEmbedder()).count() == _passages(server_settings)
+    # the first generation is gone, and with it the passages only it held
+    assert not any("lost and stolen" in t for t in _all_passages(server_settings, CICA))
+    assert _all_passages(server_settings, ECO)  # the second generation, one step back, still holds ECO
+    assert open_vectors(server_settings, FakeEmbedder()).live_count() == _passages(server_settings)
     # nothing changed: nothing to do, no new collection
     again = _index(server_settings)
     assert again.generation == third.generation and again.passages_embedded == 0
-    assert len(_collections(server_settings)) == 2
+    assert _collections(server_settings) == {f"{prefix}-{first.generation}"}
+    # a forced run builds a collection of its own; the shared one goes once no kept generation uses it
+    forced = run_index(server_settings, embedder=FakeEmbedder(), progress=False, force=True)
+    assert _collections(server_settings) == {f"{prefix}-{first.generation}", f"{prefix}-{forced.generation}"}
+    cica.write_text(cica.read_text(encoding="utf-8").replace("forged", "counterfeit"), encoding="utf-8")
+    _index(server_settings)
+    assert _collections(server_settings) == {f"{prefix}-{forced.generation}"}
+    assert not _all_passages(server_settings, ECO)
+
+
+def test_incremental_run_leaves_the_old_generation_answering_until_the_switch(server_settings, monkeypatch) -> None:
+    """While the new generation's passages go into the shared collection, the serving one answers
+    exactly as before; CURRENT moves only once the new one is complete."""
+    first = _index(server_settings)
+    old_view = open_vectors(server_settings, FakeEmbedder())
+    questions = ["Interpol database on lost and stolen documents", "focal points network", "forged documents"]
+    before = [old_view.query(q, k=8) for q in questions]
+    cica = Path(server_settings.corpus_dir) / CICA
+    cica.write_text(cica.read_text(encoding="utf-8").replace("lost and stolen", "forged"), encoding="utf-8")
+    real_swap = pipeline._swap
+    seen = {}
+
+    def checked_swap(settings, generation):
+        # the new generation is complete: its passages are all in the collection already
+        assert current_generation(settings) == first.generation
+        assert _generation_view(settings, generation).passages_of(CICA)[0]
+        seen["during"] = [old_view.query(q, k=8) for q in questions]
+        seen["fresh"] = [open_vectors(settings, FakeEmbedder()).query(q, k=8) for q in questions]
+        real_swap(settings, generation)
+
+    monkeypatch.setattr(pipeline, "_swap", checked_swap)
+    second = _index(server_settings)
+    assert seen["during"] == before  # the serving generation answered as before, to the last score
+    assert seen["fresh"] == before  # and so did one opened afresh before the switch
+    assert current_generation(server_settings) == second.generation
+    assert [old_view.query(q, k=8) for q in questions] == before  # a reader still holding it, after it
+
+
+def test_a_crash_mid_index_leaves_the_old_generation_serving(server_settings, monkeypatch) -> None:
+    first = _index(server_settings)
+    view = open_vectors(server_settings, FakeEmbedder())
+    before = view.query("Interpol database on lost and stolen documents", k=8)
+    cica = Path(server_settings.corpus_dir) / CICA
+    original = cica.read_text(encoding="utf-8")
+    cica.write_text(original.replace("lost and stolen", "forged"), encoding="utf-8")
+
+    def crash(*args, **kwargs):  # after the new passages went into the shared collection
+        raise RuntimeError("killed mid-index")
+
+    monkeypatch.setattr(pipeline, "_embed_units", crash)
+    with pytest.raises(RuntimeError):
+        _index(server_settings)
+    monkeypatch.undo()
+    assert current_generation(server_settings) == first.generation
+    assert any("forged" in t for t in _all_passages(server_settings, CICA))  # written, not seen:
+    fresh = open_vectors(server_settings, FakeEmbedder())
+    assert fresh.query("Interpol database on lost and stolen documents", k=8) == before
+    docs, _ = fresh.passages_of(CICA)
+    assert docs and not any("forged" in p.text for p in docs)
+    # the next run builds on the generation that serves and removes what the crashed one wrote
+    cica.write_text(original.replace("lost and stolen", "counterfeit"), encoding="utf-8")
+    after = _index(server_settings)
+    assert after.indexed == [CICA] and current_generation(server_settings) == after.generation
+    assert not any("forged" in t for t in _all_passages(server_settings, CICA))
+    assert open_vectors(server_settings, FakeEmbedder()).live_count() == _passages(server_settings)
 
 
 def test_an_unreachable_server_is_one_clear_error(fake_settings) -> None:

@@ -42,6 +42,7 @@ from assistant.models import Answer
 from assistant.outline import OutlineNode
 from assistant.policy import MIN_COVERAGE
 from indexer.models import Action, Plan
+from indexer.store import take
 from indexer.text import stem, tokens
 
 
@@ -101,8 +102,8 @@ def count_answer(out: Out, plans: list[Plan], named: Named | None) -> Answer | N
 
 def _status_count(out: Out, plans: list[Plan], status: str) -> Answer:
     ctx = out.ctx
-    xs = [ctx.actions[i] for i in sorted(ctx.action_index.with_status(status) &
-                                          set(ctx.action_index.positions([p.id for p in plans])))]
+    xs = take(ctx.actions, sorted(ctx.action_index.with_status(status) &
+                                  set(ctx.action_index.positions([p.id for p in plans]))))
     phrase = STATUS_WORDS[status]
     ds = distinct(xs)
     where = plans_phrase(plans, ctx.plans)

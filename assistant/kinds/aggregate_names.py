@@ -102,7 +102,7 @@ def driver_in(ctx: Context, question: str) -> Named | None:
             if all(w in placeholders or w in {"member", "states", "working", "group"} for w in dw) \
                     and matched < len(dw):
                 continue
-            score = (len(covered), matched, -(len(dw) - matched), len(ctx.action_index.by_driver.get(name, ())))
+            score = (len(covered), matched, -(len(dw) - matched), ctx.action_index.driver_counts().get(name, 0))
             if best is None or score > best[0]:
                 best = (score, Named(name, frozenset(covered)))
     return best[1] if best else None
@@ -112,8 +112,10 @@ def positions_of(ctx: Context, name: str, plan_ids: list[str] | None) -> list[in
     """The actions one of whose drivers is ``name`` or contains it as whole words."""
     pattern = re.compile(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])")
     wanted = set(plan_ids or ())
-    found = {i for d, pos in ctx.action_index.by_driver.items() if pattern.search(d.lower()) for i in pos}
-    return sorted(i for i in found if not wanted or ctx.actions[i].plan in wanted)
+    found = ctx.action_index.driven_by_any(d for d in ctx.action_index.driver_counts() if pattern.search(d.lower()))
+    if wanted:
+        found &= set(ctx.action_index.positions(wanted))
+    return sorted(found)
 
 
 def canonical(name: str) -> str:

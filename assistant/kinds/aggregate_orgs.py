@@ -17,11 +17,12 @@ from assistant.kinds.aggregate_groups import match_groups, plan_groups, topic_te
 from assistant.kinds.aggregate_names import Named, positions_of, rank_drivers
 from assistant.models import Answer
 from indexer.models import Action, Plan
+from indexer.store import take
 
 
 def driver_rank(out: Out, plans: list[Plan], least: bool) -> Answer | None:
     """Which organisation drives the most actions (distinct numbers) in the plans."""
-    actions = [out.ctx.actions[i] for i in out.ctx.action_index.positions([p.id for p in plans])]
+    actions = take(out.ctx.actions, out.ctx.action_index.positions([p.id for p in plans]))
     ranked = rank_drivers(actions)
     if not ranked:
         return None
@@ -52,7 +53,7 @@ def driver_actions(out: Out, plans: list[Plan], named: Named) -> Answer | None:
     """The actions an organisation drives, within a need/area when the question names one."""
     ctx = out.ctx
     plan_ids = [p.id for p in plans]
-    xs = [ctx.actions[i] for i in positions_of(ctx, named.name, plan_ids)]
+    xs = take(ctx.actions, positions_of(ctx, named.name, plan_ids))
     if not xs:
         return None
     terms = topic_terms(out.ask, ctx, named.words)
@@ -78,7 +79,7 @@ def driver_actions(out: Out, plans: list[Plan], named: Named) -> Answer | None:
 def involvement(out: Out, plans: list[Plan], named: Named, status: str) -> Answer | None:
     """An organisation's activities by funding status: is it still looking for money?"""
     ctx = out.ctx
-    xs = [ctx.actions[i] for i in positions_of(ctx, named.name, [p.id for p in plans])]
+    xs = take(ctx.actions, positions_of(ctx, named.name, [p.id for p in plans]))
     if not xs:
         return None
     by: dict[str, list[Action]] = {}

@@ -26,6 +26,7 @@ from assistant.kinds.aggregate_names import term_pattern
 from assistant.models import Answer
 from indexer.dates import parse_timeline
 from indexer.models import Plan, Section
+from indexer.store import take
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
@@ -177,7 +178,7 @@ def plan_counts(out: Out, plans: list[Plan], rank: str = "") -> Answer:
     ctx = out.ctx
     rows = []
     for p in plans:
-        xs = [ctx.actions[i] for i in ctx.action_index.positions([p.id])]
+        xs = take(ctx.actions, ctx.action_index.positions([p.id]))
         rows.append((p, xs, distinct(xs)))
     rows.sort(key=lambda r: -len(r[2]))
     total = sum(len(r[2]) for r in rows)

@@ -51,7 +51,7 @@ class Context:
 
     records: RecordStore
     plans: tuple[Plan, ...]
-    actions: tuple[Action, ...]
+    actions: Sequence[Action]  # every action in plan order, read when asked for (indexer.store.ActionList)
     action_index: ActionIndex
     action_terms: ActionTerms
     lexicon: Lexicon
@@ -70,7 +70,7 @@ class Context:
 
     @classmethod
     def of(cls, assistant: Any) -> Context:
-        return cls(records=assistant.records, plans=tuple(assistant.plans), actions=tuple(assistant.actions),
+        return cls(records=assistant.records, plans=tuple(assistant.plans), actions=assistant.actions,
                    action_index=assistant.action_index, action_terms=assistant.action_terms,
                    lexicon=assistant.lexicon, acronyms=assistant.acronyms, retriever=assistant.retriever,
                    periods=assistant.periods, extra={}, actions_of=assistant.actions_of,

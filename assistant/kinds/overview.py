@@ -133,7 +133,7 @@ def actions_line(w: Writer, c: PlanCard) -> str:
         line += "; the most frequent drivers are " + ", ".join(
             f"{name} ({n}) {w.ref(sid)}" for name, n, sid in c.drivers[:4])
     else:
-        first = next((a.section_id for a in w.ctx.actions if a.plan == c.plan.id), "")
+        first = next((w.ctx.actions[i].section_id for i in w.ctx.action_index.positions([c.plan.id])[:1]), "")
         line += f" {w.ref(first)}" if first else ""
     known = [(s, n) for s, n in c.funding if s != "unknown"]
     if known:
