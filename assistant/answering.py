@@ -252,11 +252,14 @@ class Answerer:
         # question is answered from its closest passages, not refused for a missing keyword
         if cov[id(top)] < MIN_COVERAGE and best_dense < SEMANTIC_SUPPORT:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
-        if reading.asked_noun and not self.written(reading.asked_noun):
-            # "what salary / which languages …": the kind of fact asked for is a word the plans never
-            # write, so none of their passages holds it; what they do say nearby is shown
-            return self.refuse(reading, hits, as_of, f"they never speak of {reading.asked_noun}",
-                               related=ranked[0][1])
+        if reading.asked_noun and not self.written(reading.asked_noun, [p.id for p in q.plans]):
+            # "what salary / which languages …": the kind of fact asked for is a word the plans (the
+            # plans the question names, when it names some) never write, so none of their passages
+            # holds it; what they do say nearby is shown
+            who = f"the {' and '.join(p.short_name for p in q.plans)} plan{'s' if len(q.plans) > 1 else ''}" \
+                if q.plans else "they"
+            return self.refuse(reading, hits, as_of, f"{who} never speak{'s' if len(q.plans) == 1 else ''} of "
+                               f"{reading.asked_noun}", related=ranked[0][1])
         need = min(MIN_COVERAGE, cov[id(top)])  # the lexical support a further passage must have
         if reading.answer_type:
             focus = focus_terms(q.question, q.plan_words, self.ctx.lexicon)[:1]
@@ -335,11 +338,16 @@ class Answerer:
                       as_of=as_of, retrieved=retrieved,
                       meta={"coverage": round(cov[id(top)], 3), "lead_says_where": where})
 
-    def written(self, word: str) -> bool:
-        """Do the plans write this word (any form of it), or is it a word of framing or a synonym
-        the scorer reads as the plans' own words?"""
-        return (word in STOPWORDS or word in SYNONYMS or stem(word) in SYNONYMS
-                or self.ctx.lexicon.df.get(stem(word), 0) > 0)
+    def written(self, word: str, plan_ids: list[str] | None = None) -> bool:
+        """Do the plans (these plans, when given) write this word (any form of it), or is it a word of
+        framing or a synonym the scorer reads as the plans' own words?"""
+        if word in STOPWORDS or word in SYNONYMS or stem(word) in SYNONYMS:
+            return True
+        if plan_ids:
+            in_plans = self.ctx.records.plans_write(plan_ids, stem(word))
+            if in_plans is not None:
+                return in_plans
+        return self.ctx.lexicon.df.get(stem(word), 0) > 0
 
     def speaks_of_money(self, u: Unit) -> bool:
         return bool(MONEY_WORDS.search(u.text)) or any(states(a, Route.FUNDING)

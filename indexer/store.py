@@ -283,6 +283,21 @@ class RecordStore:
         except sqlite3.OperationalError:
             return set()
 
+    def plans_write(self, plan_ids: Sequence[str], word_stem: str) -> bool | None:
+        """Does one of these plans write a word of this stem? None for an index built before the
+        per-plan words were kept (the caller then asks the whole corpus)."""
+        if not plan_ids:
+            return None
+        marks = ",".join("?" * len(plan_ids))
+        try:
+            if self.db.execute(f"SELECT 1 FROM words WHERE plan_id IN ({marks}) LIMIT 1",  # noqa: S608
+                               list(plan_ids)).fetchone() is None:
+                return None
+            return self.db.execute(f"SELECT 1 FROM words WHERE plan_id IN ({marks}) AND stem = ? LIMIT 1",  # noqa: S608
+                                   [*plan_ids, word_stem]).fetchone() is not None
+        except sqlite3.OperationalError:
+            return None
+
     def acronym_pairs(self) -> list[tuple[str, str]]:
         """Every distinct (short, long) pair of the plans' acronym lists."""
         return [(r[0], r[1]) for r in self.db.execute("SELECT DISTINCT short, long FROM acronyms ORDER BY rowid")]

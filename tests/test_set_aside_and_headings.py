@@ -118,3 +118,28 @@ def test_initials_the_plans_never_write_name_no_plan() -> None:
                 organisation="WBCSCi", period="2018-2020", file="p.txt", sha256="0")
     assert "wb" not in PlanNames([plan]).by_name
     assert "wb" in PlanNames([plan], written=lambda w: w == "wb").by_name
+
+
+def test_a_noun_the_named_plan_never_writes_is_refused_though_another_plan_writes_it(assistant) -> None:
+    # the WBCSCi plan writes "software"; the BSEC plans never do
+    a = assistant.ask("What software does the BSEC Network of Liaison Officers use to exchange data?")
+    assert a.refused and "BSEC" in a.answer.split(".")[0] and "software" in a.answer.split(".")[0]
+    b = assistant.ask("What software does the WBCSCi plan mention?")
+    assert not b.refused
+
+
+def test_plans_write_reads_the_words_of_the_named_plans_only(real_index) -> None:
+    from indexer.pipeline import current_generation, records_path
+    from indexer.store import RecordStore
+    from indexer.text import stem
+
+    gen = current_generation(real_index)
+    assert gen is not None
+    store = RecordStore(records_path(real_index, gen))
+    try:
+        plans = {p.short_name: p.id for p in store.plans()}
+        assert store.plans_write([plans["WBCSCi 2018-2020"]], stem("software")) is True
+        assert store.plans_write([plans["BSEC 2021"], plans["BSEC 2011-2013"]], stem("software")) is False
+        assert store.plans_write([], stem("software")) is None
+    finally:
+        store.close()
