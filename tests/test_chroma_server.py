@@ -235,10 +235,10 @@ def test_a_crash_mid_index_leaves_the_old_generation_serving(server_settings, mo
     original = cica.read_text(encoding="utf-8")
     cica.write_text(original.replace("lost and stolen", "forged"), encoding="utf-8")
 
-    def crash(*args, **kwargs):  # after the new passages went into the shared collection
+    def crash(*args, **kwargs):  # after the new passages and records were written
         raise RuntimeError("killed mid-index")
 
-    monkeypatch.setattr(pipeline, "_embed_units", crash)
+    monkeypatch.setattr(pipeline, "_fill_counts", crash)  # all written, not yet switched
     with pytest.raises(RuntimeError):
         _index(server_settings)
     monkeypatch.undo()
