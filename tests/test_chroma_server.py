@@ -199,6 +199,13 @@ def test_reindex_with_one_file_changed_shares_the_collection(server_settings) ->
     assert not _all_passages(server_settings, ECO)
 
 
+def _same(got: list, want: list) -> bool:
+    """Lists of query results equal in their passages and order, scores within float32 rounding."""
+    return len(got) == len(want) and all(
+        [p for p, _ in g] == [p for p, _ in w] and all(abs(a - b) < 1e-5 for (_, a), (_, b) in zip(g, w, strict=True))
+        for g, w in zip(got, want, strict=True))
+
+
 def test_incremental_run_leaves_the_old_generation_answering_until_the_switch(server_settings, monkeypatch) -> None:
     """While the new generation's passages go into the shared collection, the serving one answers
     exactly as before; CURRENT moves only once the new one is complete."""
@@ -221,10 +228,12 @@ def test_incremental_run_leaves_the_old_generation_answering_until_the_switch(se
 
     monkeypatch.setattr(pipeline, "_swap", checked_swap)
     second = _index(server_settings)
-    assert seen["during"] == before  # the serving generation answered as before, to the last score
-    assert seen["fresh"] == before  # and so did one opened afresh before the switch
+    # the serving generation answered as before: the same passages in the same order, with the same
+    # scores up to float32 rounding (the server's HNSW search may take another path to them)
+    assert _same(seen["during"], before)
+    assert _same(seen["fresh"], before)  # and so did one opened afresh before the switch
     assert current_generation(server_settings) == second.generation
-    assert [old_view.query(q, k=8) for q in questions] == before  # a reader still holding it, after it
+    assert _same([old_view.query(q, k=8) for q in questions], before)  # a reader still holding it, after it
 
 
 def test_a_crash_mid_index_leaves_the_old_generation_serving(server_settings, monkeypatch) -> None:
@@ -245,7 +254,7 @@ def test_a_crash_mid_index_leaves_the_old_generation_serving(server_settings, mo
     assert current_generation(server_settings) == first.generation
     assert any("forged" in t for t in _all_passages(server_settings, CICA))  # written, not seen:
     fresh = open_vectors(server_settings, FakeEmbedder())
-    assert fresh.query("Interpol database on lost and stolen documents", k=8) == before
+    assert _same([fresh.query("Interpol database on lost and stolen documents", k=8)], [before])
     docs, _ = fresh.passages_of(CICA)
     assert docs and not any("forged" in p.text for p in docs)
     # the next run builds on the generation that serves and removes what the crashed one wrote

@@ -6,6 +6,7 @@
 (() => {
   const $ = (sel) => document.querySelector(sel);
   let shown = false;
+  let latest = 0; // the newest request: an older one answering late must not overwrite its result
 
   function filters() {
     const params = new URLSearchParams();
@@ -58,8 +59,10 @@
     showCalendarLink();
     const summary = $("#d-summary");
     summary.textContent = "Loading deadlines…";
+    const mine = ++latest;
     try {
       const data = await getJSON(`/api/digest?${params}`);
+      if (mine !== latest) return; // the filters changed while it loaded: a newer answer is coming
       fill("d-due", data.due, "due");
       fill("d-overdue", data.overdue, "overdue");
       const due = data.due.length
@@ -69,6 +72,7 @@
       summary.textContent = `${due}${late}, as of ${data.as_of}.`;
       shown = true;
     } catch (err) {
+      if (mine !== latest) return;
       summary.textContent = "";
       setStatus(`Could not load the deadlines: ${err.message}`, "error");
     }
