@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
 
+from indexer.minilm import embedder_name
 from plans.errors import ConfigError
 from plans.settings import Settings
 
@@ -47,7 +48,7 @@ class SentenceEmbedder(Embeddings):
 
     @property
     def name(self) -> str:
-        return "plans-st:" + os.path.basename(self.model_path.rstrip("/"))
+        return embedder_name(self.model_path)
 
     def _load(self) -> Any:
         with self._lock:

@@ -34,6 +34,13 @@ from plans.errors import ConfigError
 _NEEDED = ("config.json", "model.safetensors", "tokenizer.json")
 
 
+def embedder_name(model_path: str) -> str:
+    """The name an index records for the vectors of this model folder. SentenceEmbedder, MiniLMEncoder
+    and TorchMiniLM give the same vectors, so they share it: an index built by one is opened and
+    queried by the others without a rebuild."""
+    return "plans-st:" + os.path.basename(model_path.rstrip("/"))
+
+
 def supports(model_path: str) -> bool:
     """True if the folder holds a BERT encoder with mean pooling that this module can run."""
     folder = Path(model_path)
@@ -96,9 +103,7 @@ class MiniLMEncoder(Embeddings):
 
     @property
     def name(self) -> str:
-        # the same name as SentenceEmbedder's: the vectors are the same, so an index built by one
-        # is queried by the other without a rebuild
-        return "plans-st:" + os.path.basename(self.model_path.rstrip("/"))
+        return embedder_name(self.model_path)
 
     def _load(self) -> None:
         with self._lock:

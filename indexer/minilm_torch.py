@@ -29,7 +29,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from indexer.minilm import _normalises, supports
+from indexer.minilm import _normalises, embedder_name, supports
 from plans.errors import ConfigError
 
 
@@ -45,9 +45,7 @@ class TorchMiniLM(Embeddings):
 
     @property
     def name(self) -> str:
-        # the name SentenceEmbedder and MiniLMEncoder give the same vectors: an index built by one
-        # is opened and queried by the others without a rebuild
-        return "plans-st:" + os.path.basename(self.model_path.rstrip("/"))
+        return embedder_name(self.model_path)
 
     def _load(self) -> None:
         with self._lock:
