@@ -97,12 +97,16 @@ LEANS_BACK_CHARS = 160  # "another" this early in a sentence points back
 _AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming|future)\b", re.I)
 
 
+# the prefix ``render`` puts before a line whose asked-for fact is in its heading
+_UNDER = re.compile(r"Under “([^”]*)”: ")
+
+
 def _once_under(lines: list[str]) -> list[str]:
     """A heading quoted before several lines ("Under “A. …”: ") is quoted before the first only."""
     seen: set[str] = set()
     out = []
     for line in lines:
-        m = re.match(r"Under “[^”]*”: ", line)
+        m = _UNDER.match(line)
         if m and m.group(0) in seen:
             line = line[m.end():]
         elif m:
@@ -317,7 +321,7 @@ class Answerer:
         chosen.sort(key=lambda u: (first_seen[u.section.id], u.section.text.find(u.text)))
         cites = Citations(self.ctx.records)
         lines = _once_under([self.render(u, cites, q, reading, as_of) for u in chosen])
-        heading_says = re.match(r"Under “([^”]*)”: ", lines[0])
+        heading_says = _UNDER.match(lines[0])
         if heading_says:  # the asked-for fact is in the heading: the heading, quoted, answers first
             lines[0] = lines[0][heading_says.end():]
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
