@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from assistant.evidence import has_answer_type
-from assistant.kinds.aggregate_counts import _introduces
+from assistant.kinds.aggregate_counts import _introduces, _names_the_list
 from assistant.route import read_question
 
 DAY = date(2018, 5, 1)
@@ -66,6 +66,18 @@ def test_a_list_is_of_the_noun_it_ends_with_or_numbers() -> None:
     assert _introduces("Following measures are considered vital to ensure the security of borders: a", ["measures"])
     assert not _introduces("training of law enforcement agencies of the BSEC Member States in various fields: "
                            "a; b", ["member", "states"])
+    # a noun a preposition ties to the list is a party to the items, not the items
+    assert not _introduces("Issues for possible consideration and approval by Member States: 1. a; 2. b",
+                           ["member", "states"])
+    assert _introduces("The plan proposes a list of measures: a; b", ["measures"])
+
+
+def test_a_heading_lists_its_head_noun_not_a_qualifier() -> None:
+    assert _names_the_list("4) PRIORITY AREAS", ["priority", "areas"])
+    assert _names_the_list("General objectives in accordance with the BSEC Economic Agenda", ["general", "objectives"])
+    assert _names_the_list("Needs identified at the Jable meeting", ["needs"])  # a participle, same form
+    assert not _names_the_list("e) Migrant Smuggling and Human Trafficking", ["migrants"])
+    assert not _names_the_list("Enhancing use of Joint Investigation Teams", ["teams"])
 
 
 @pytest.mark.parametrize("question", [

@@ -26,6 +26,7 @@ from assistant.kinds.aggregate_common import (
     plural,
 )
 from assistant.kinds.aggregate_groups import (
+    NUMBER_VALUES,
     Group,
     flat_outline,
     group_line,
@@ -173,17 +174,25 @@ def _list_count(out: Out, plans: list[Plan], noun_words: list[str]) -> Answer | 
 
 def _names_the_list(heading: str, terms: list[str]) -> bool:
     """The heading opens with the counted noun ("4) PRIORITY AREAS", "General objectives in accordance
-    with …"), rather than merely mentioning it ("Enhancing use of Joint Investigation Teams": its
-    points are activities, not teams)."""
-    words = [stem(w) for w in tokens(heading) if not re.fullmatch(r"[0-9ivx]+|[a-z]", w) and w not in _LINK_WORDS]
-    return {stem(t) for t in terms} <= set(words[:len(terms)])
+    with …"), rather than merely mentioning it ("Enhancing use of Joint Investigation Teams": its points
+    are activities, not teams) or qualifying another noun with it: "Migrant Smuggling and Human
+    Trafficking" lists measures, not migrants. A qualifier is told by its form: the question's plural
+    noun stands singular in the heading, with a word (not a link word) after it."""
+    raw = [w for w in tokens(heading) if not re.fullmatch(r"[0-9ivx]+|[a-z]", w)]
+    words = [stem(w) for w in raw if w not in _LINK_WORDS]
+    if not {stem(t) for t in terms} <= set(words[:len(terms)]):
+        return False
+    last = next(i for i, w in enumerate(raw) if stem(w) == stem(terms[-1]))
+    qualifies = raw[last] != terms[-1].lower() and last + 1 < len(raw) and raw[last + 1] not in _LINK_WORDS
+    return not qualifies
 
 
 def _introduces(text: str, terms: list[str]) -> bool:
     """The passage introduces a list of the counted noun: the sentence before its first colon names
     every word of the noun, and the noun is what it lists — it ends the sentence ("… the following four
     components:") or follows "following" or a number ("Following measures are considered vital …:"),
-    not a word in passing ("… training of the BSEC Member States in various fields:")."""
+    not a word in passing ("… training of the BSEC Member States in various fields:") nor the one a
+    preposition ties to the list ("Issues for … approval by Member States:" lists issues)."""
     colon = text.find(":")
     if colon < 0 or not terms:
         return False
@@ -192,13 +201,21 @@ def _introduces(text: str, terms: list[str]) -> bool:
         return False
     last = max(i for i, w in enumerate(lead) if w == stem(terms[-1]))
     before = lead[max(0, last - len(terms) - 1):last - len(terms) + 1]
-    return last >= len(lead) - 3 or any(w == "follow" or w.isdigit() or w in _COUNT_WORDS for w in before)
+    if any(w == "follow" or w.isdigit() or w in _COUNT_WORDS for w in before):
+        return True
+    first = last - len(terms) + 1  # the noun's first word; a preposition or "the" may come before it
+    lead_in = [w for w in lead[max(0, first - 2):first] if w not in _DETERMINERS]
+    return last >= len(lead) - 3 and not (lead_in and lead_in[-1] in _TIE_WORDS)
 
 
-_COUNT_WORDS = frozenset(stem(w) for w in "two three four five six seven eight nine ten eleven twelve".split())
+_COUNT_WORDS = frozenset(stem(w) for w, n in NUMBER_VALUES.items() if n >= 2)
 
 
 _LINK_WORDS = frozenset("the of and in on for to a an".split())
+# Prepositions that make the noun after them a party to the listed items, not the items ("by Member
+# States", "among the partners"); "of" is left out: "a list of measures:" lists measures.
+_TIE_WORDS = frozenset(stem(w) for w in "by for among between with from to within across at".split())
+_DETERMINERS = frozenset(stem(w) for w in "the a an all its their each our".split())
 
 
 def _first_section(node: OutlineNode) -> str:

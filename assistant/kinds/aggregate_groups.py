@@ -23,8 +23,8 @@ from indexer.models import Action, Section
 from indexer.text import stem, tokens
 
 _BULLET = re.compile(r"(?:^|\s)(?:[-•▪●]|\d{1,2}[.)]|[a-z][.)])\s+(?=\S)")
-_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
-                                              "twelve thirteen fourteen fifteen sixteen".split())}
+NUMBER_VALUES = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven "
+                                             "twelve thirteen fourteen fifteen sixteen".split())}
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,11 @@ def named_by_noun(groups: list[Group], nouns: list[str]) -> list[Group]:
 def stated_number(text: str, noun: str) -> int | None:
     """The count a passage states for ``noun`` ("the following four components")."""
     head = re.escape(noun.split()[-1][:-1] if noun.endswith("s") else noun.split()[-1])
-    m = re.search(rf"\b(\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\s+(?:[\w/-]+\s+){{0,2}}{head}", text, re.I)
+    m = re.search(rf"\b(\d{{1,2}}|{'|'.join(NUMBER_VALUES)})\s+(?:[\w/-]+\s+){{0,2}}{head}", text, re.I)
     if not m:
         return None
     w = m.group(1).lower()
-    return int(w) if w.isdigit() else _NUMBER_WORDS[w]
+    return int(w) if w.isdigit() else NUMBER_VALUES[w]
 
 
 def list_at(ctx: Context, section: Section, noun_terms: list[str]) -> list[tuple[str, str]]:
