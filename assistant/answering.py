@@ -54,6 +54,7 @@ from assistant.policy import (
     ROW_ACTIONS,
     SEMANTIC_SUPPORT,
     SET_ASIDE_DAMPING,
+    STATED_SHARE,
     TITLE_BLOCK_DAMPING,
     TYPED_COVER,
     UNIT_MEANING,
@@ -65,6 +66,7 @@ from assistant.route import Reading, Route, question_parts, set_aside
 from indexer.dates import parse_timeline
 from indexer.models import Action, Plan
 from indexer.records import due_date
+from indexer.store import take
 
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
@@ -157,6 +159,9 @@ class Answerer:
         self.driver_table = NameTable(n.lower() for n in self.driver_names if len(n) >= 3)
         # each plan's own period bounds its recurring deadlines
         self.periods = ctx.periods
+        # which facts each plan states for most of its actions (its convention: "- Responsible: …"),
+        # read per plan when first needed
+        self._conventions: dict[tuple[str, Route], bool] = {}
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
@@ -327,6 +332,16 @@ class Answerer:
         text = cut_at_line(lines[0] if len(lines) == 1 else "\n".join(f"- {ln}" for ln in lines), ANSWER_BUDGET)
         where = False  # the first line says where the plans say it (not a fact of its own)
         subject = self.subject(chosen[0], q) if reading.route in MISSING_FACT else None
+        if subject is not None and not states(subject, reading.route) \
+                and self.states_as_a_rule(subject.plan, reading.route) \
+                and all(u.section.id == chosen[0].section.id for u in chosen):
+            # the plan states this fact for its actions as a rule, and not for this one: an honest
+            # partial answer ("The plan does not say who drives B.1. What it says of it: …")
+            missing = MISSING_FACT[reading.route].format(subject.number or "this action")
+            return Answer(answer=f"The plan does not say {missing}. What it says of it: {text}",
+                          citations=tuple(cites.items), refused=True, route=reading.route, as_of=as_of,
+                          retrieved=retrieved, meta={"refusal_reason": f"{missing} is not stated",
+                                                     "subject": subject.id})
         if heading_says:
             plan = self.ctx.records.plan(chosen[0].section.plan_id).short_name
             text = (f"The {plan} plan's heading says: “{heading_says.group(1)}” "
@@ -341,6 +356,15 @@ class Answerer:
         return Answer(answer=text, citations=tuple(cites.items), refused=False, route=reading.route,
                       as_of=as_of, retrieved=retrieved,
                       meta={"coverage": round(cov[id(top)], 3), "lead_says_where": where})
+
+    def states_as_a_rule(self, plan_id: str, route: Route) -> bool:
+        """Does the plan state this fact (drivers, funding, timeline) for at least ``STATED_SHARE`` of its
+        actions? Then where it has the fact it writes it, and an action without it goes without."""
+        key = (plan_id, route)
+        if key not in self._conventions:
+            own = take(self.ctx.actions, self.ctx.action_index.positions([plan_id]))
+            self._conventions[key] = bool(own) and sum(states(a, route) for a in own) >= STATED_SHARE * len(own)
+        return self._conventions[key]
 
     def written(self, word: str, plan_ids: list[str] | None = None) -> bool:
         """Do the plans (these plans, when given) write this word (any form of it), or is it a word of

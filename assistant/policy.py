@@ -76,6 +76,9 @@ LONG_UNIT_FLOOR = 0.75  # the long-unit damping never goes below this factor (a 
 # is multiplied by this: it ranks below the passages the question asks for, yet answers when it is the
 # only one (the exclusion may be read too widely)
 SET_ASIDE_DAMPING = 0.5
+# a plan that states a fact (drivers, funding, timeline) for at least this share of its actions states it
+# where it has it: an action of that plan without it is answered as "the plan does not say"
+STATED_SHARE = 0.5
 ACTION_RECORD_BONUS = 0.15  # added to a unit of an action's record on a who / funded / when question
 
 # -- choosing the units an evidence answer shows (Answerer.evidence, Answerer.render) ---------------
