@@ -34,7 +34,7 @@ from assistant.policy import (
     SEMANTIC_SUPPORT,
     UNITS_READ,
 )
-from assistant.retrieve import Hit
+from assistant.retrieve import Hit, query_terms
 from assistant.route import Route
 from indexer.models import Section
 
@@ -57,9 +57,15 @@ def topic_query(ans: Answerer, q: Query) -> Query:
     stands in for them): what a plan must say something about."""
     lex = ans.ctx.lexicon
     terms = [t for t in q.terms if not is_framing(t) and (lex.df.get(stem(t), 0) > 0 or t in SYNONYMS)]
+    # a further clause asks something of the topic ("…, and who carries it out?"): its words are not
+    # the topic, and must not become its main word
+    clause = {stem(w) for w in query_terms(_CLAUSE_END.split(q.question)[0])}
+    terms = [t for t in terms if stem(t) in clause] or terms
     if not terms:
         return q
-    lexical = " ".join(w for w in q.lexical.split() if not is_framing(w.rstrip("*")))
+    dropped = {stem(t) for t in q.terms} - {stem(t) for t in terms}
+    lexical = " ".join(w for w in q.lexical.split()
+                       if not is_framing(w.rstrip("*")) and stem(w.rstrip("*")) not in dropped)
     return replace(q, terms=terms, lexical=lexical or q.lexical)
 
 

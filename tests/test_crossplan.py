@@ -83,3 +83,18 @@ def test_a_part_of_the_plan_given_to_the_topic_is_shown_first_and_named(assistan
     lines = {ln.split("**")[1]: ln for ln in answer.answer.splitlines() if ln.startswith("- **")}
     assert "referred to the said Plan of Action" in lines["ECO"]  # its "a) Illicit Drugs" part
     assert "under “Need 8 Illicit drugs" in lines["WBCSCi 2018-2020"]
+
+
+def test_a_further_clause_is_not_the_topic(assistant):
+    # "…, and who carries it out?" asks something of the topic: "carries", rarer in the plans than any
+    # topic word, must not become the topic's main word, nor a word each plan must hold
+    from assistant.answering import Answerer
+    from assistant.crossplan import topic_query
+    from assistant.kinds.base import Context
+
+    ans = Answerer(Context.of(assistant))
+    q = ans.prepare("Which plans set up a recurring (yearly) review or oversight mechanism, and who carries it "
+                    "out?", [])
+    tq = topic_query(ans, q)
+    assert "carries" not in tq.terms and "carries" not in tq.lexical
+    assert {"review", "mechanism"} <= set(tq.terms)
