@@ -61,12 +61,17 @@ def workload(corpus: Path, model_path: str) -> dict:
 
     docs, _ = load_corpus(corpus, progress=False)
     passages, units = [], []
+    of_section: dict[str, list[int]] = {}  # section id -> positions of its passages
+    unit_sections: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = RecordStore(Path(tmp) / "w.sqlite", create=True)
         for d in docs:
             p, u, _ = _index_document(d, store)
-            passages += [x.text for x in p]
+            for x in p:
+                of_section.setdefault(x.section_id, []).append(len(passages))
+                passages.append(x.text)
             units += [x[3] for x in u]
+            unit_sections += [x[0] for x in u]
         sections = store.db.execute("SELECT COUNT(*) FROM sections").fetchone()[0]
         store.close()
     tok = Tokenizer.from_file(os.path.join(model_path, "tokenizer.json"))
@@ -88,7 +93,24 @@ def workload(corpus: Path, model_path: str) -> dict:
         return {"n": len(ls), "tokens": int(np.minimum(a, WINDOW).sum()), "median": float(np.median(a)),
                 "p95": float(np.percentile(a, 95)), "max": int(a.max()), "over_window": int((a > WINDOW).sum())}
 
+    # units pooled from their passage's forward pass (indexer.embed.embed_with_units): only those no
+    # passage of their section holds as a run of word pieces go through the model on their own
+    from indexer.minilm_torch import spans
+
+    tok.enable_truncation(WINDOW)
+    p_ids = [e.ids for e in tok.encode_batch(passages)]
+    u_ids = [e.ids[1:-1] for e in tok.encode_batch(units)]
+    alone = [i for i, (sid, ids) in enumerate(zip(unit_sections, u_ids))
+             if not any(spans(p_ids[j], [ids])[0][1] for j in of_section.get(sid, ()))]
+    tok.no_truncation()
+    distinct_passages = sorted(set(passages), key=len)
+    pooled_texts = distinct_passages + sorted({units[i] for i in alone}, key=len)
+    pooled_lengths = lengths(pooled_texts)
+
     return {
+        "pooled": {"units_alone": len(alone), "units_pooled": len(units) - len(alone),
+                   "distinct_texts": len(pooled_texts),
+                   "tokens_distinct": sum(min(x, WINDOW) for x in pooled_lengths)},
         "sections": sections, "passages": stats(pl), "units": stats(ul),
         "passages_per_section": round(len(passages) / sections, 3),
         "units_per_section": round(len(units) / sections, 3),

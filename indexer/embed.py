@@ -18,6 +18,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.embeddings import Embeddings
@@ -150,21 +151,88 @@ def embed_each_once(embedder: Embeddings, texts: list[str],
     """
     import numpy as np
 
-    where: dict[str, list[int]] = {}
-    for i, t in enumerate(texts):
-        where.setdefault(t, []).append(i)
+    where = _positions(texts)
     distinct = sorted(where, key=len)
     steps = range(0, len(distinct), chunk)
     for start in progress(steps) if progress else steps:
         part = distinct[start:start + chunk]
-        vecs = np.asarray(embedder.embed_documents(part), dtype=np.float32)
-        positions: list[int] = []
-        rows: list[int] = []
-        for row, t in enumerate(part):
-            positions += where[t]
-            rows += [row] * len(where[t])
-        sink(positions, vecs[rows] if len(rows) > len(part) else vecs)
+        _spread(part, where, np.asarray(embedder.embed_documents(part), dtype=np.float32), sink)
     return len(distinct)
+
+
+def _positions(texts: list[str]) -> dict[str, list[int]]:
+    where: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        where.setdefault(t, []).append(i)
+    return where
+
+
+def _spread(part: list[str], where: dict[str, list[int]], vecs: Any,
+            sink: Callable[[list[int], Any], None]) -> None:
+    """Give each position of each distinct text its vector (a row of ``vecs``, in ``part`` order)."""
+    positions: list[int] = []
+    rows: list[int] = []
+    for row, t in enumerate(part):
+        positions += where[t]
+        rows += [row] * len(where[t])
+    sink(positions, vecs[rows] if len(rows) > len(part) else vecs)
+
+
+@dataclass(frozen=True)
+class EmbedCounts:
+    texts: int  # distinct texts through the model: passages, and the units embedded on their own
+    pooled: int  # units whose vector came from their passage's forward pass
+    alone: int  # units embedded on their own (not a run of any of their passages' word pieces)
+
+
+def pools_parts(embedder: Embeddings) -> bool:
+    """Can the embedder give the vectors of a text's parts from the text's forward pass?"""
+    return callable(getattr(embedder, "encode_parts", None))
+
+
+def embed_with_units(embedder: Any, passages: list[str], units: list[tuple[tuple[int, ...], str]],
+                     passage_sink: Callable[[list[int], Any], None],
+                     unit_sink: Callable[[list[int], Any], None], *, chunk: int = EMBED_CHUNK,
+                     progress: Callable[[Any], Any] | None = None) -> EmbedCounts:
+    """Embed the passages (each distinct text once, shortest first, ``chunk`` a call, as
+    :func:`embed_each_once`) and take each unit's vector from the forward pass of a passage that holds
+    it: ``units[u] = (positions of the passages that may hold it, its text)``; the mean of that
+    passage's last-layer states over the unit's word pieces (``embedder.encode_parts``). The model
+    then reads the corpus text about once instead of twice. A unit no passage holds as a run of word
+    pieces (it straddles two windows) is embedded on its own at the end. ``passage_sink`` gets
+    passages' positions and vectors, ``unit_sink`` units' positions (in ``units``) and vectors.
+
+    Example::
+
+        embed_with_units(enc, ["Plan › Intro\nOne. Two."], [((0,), "One."), ((0,), "Two.")], psink, usink)
+    """
+    import numpy as np
+
+    where = _positions(passages)
+    held: dict[int, list[int]] = {}  # passage position -> the units it may hold, in order
+    for u, (cands, _) in enumerate(units):
+        for pos in cands:
+            held.setdefault(pos, []).append(u)
+    done = np.zeros(len(units), dtype=bool)
+    distinct = sorted(where, key=len)
+    steps = range(0, len(distinct), chunk)
+    for start in progress(steps) if progress else steps:
+        part = distinct[start:start + chunk]
+        asked = [sorted({u for pos in where[t] for u in held.get(pos, ()) if not done[u]}) for t in part]
+        vecs, pooled = embedder.encode_parts(part, [[units[u][1] for u in us] for us in asked])
+        _spread(part, where, np.asarray(vecs, dtype=np.float32), passage_sink)
+        got: dict[int, Any] = {}
+        for us, vs in zip(asked, pooled):
+            for u, v in zip(us, vs):
+                if v is not None and u not in got:
+                    got[u] = v
+        if got:
+            done[list(got)] = True
+            unit_sink(list(got), np.asarray(list(got.values()), dtype=np.float32))
+    rest = [int(u) for u in np.flatnonzero(~done)]
+    alone = embed_each_once(embedder, [units[u][1] for u in rest],
+                            lambda pos, v: unit_sink([rest[i] for i in pos], v), chunk=chunk)
+    return EmbedCounts(len(distinct) + alone, len(units) - len(rest), len(rest))
 
 
 class FakeEmbedder(Embeddings):

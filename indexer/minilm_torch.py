@@ -99,7 +99,19 @@ class TorchMiniLM(Embeddings):
 
     def _forward(self, ids: Any, mask: Any) -> Any:
         """ids, mask: (batch, seq) int64 tensors → (batch, hidden) pooled (and normalised) vectors."""
+        return self._pool(self._states(ids, mask), mask)
+
+    def _pool(self, x: Any, mask: Any) -> Any:
+        """Mean over the word pieces the mask keeps (and L2 normalisation, as the folder says)."""
         import torch
+        import torch.nn.functional as F
+
+        m = mask.unsqueeze(-1).to(x.dtype)
+        pooled = (x * m).sum(1) / torch.clamp(m.sum(1), min=1e-9)
+        return F.normalize(pooled, p=2, dim=-1) if self.normalise else pooled
+
+    def _states(self, ids: Any, mask: Any) -> Any:
+        """ids, mask: (batch, seq) int64 tensors → (batch, seq, hidden): the last layer's word-piece states."""
         import torch.nn.functional as F
 
         b, n = ids.shape
@@ -115,9 +127,7 @@ class TorchMiniLM(Embeddings):
             x = F.layer_norm(F.linear(ctx, *L["out"]) + x, (h,), *L["ln1"], eps=self.eps)
             up = F.gelu(F.linear(x, *L["up"]))
             x = F.layer_norm(F.linear(up, *L["down"]) + x, (h,), *L["ln2"], eps=self.eps)
-        m = mask.unsqueeze(-1).to(x.dtype)
-        pooled = (x * m).sum(1) / torch.clamp(m.sum(1), min=1e-9)
-        return F.normalize(pooled, p=2, dim=1) if self.normalise else pooled
+        return x
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         """Word pieces each text gives the model ([CLS] and [SEP] included), capped at its window."""
@@ -126,6 +136,14 @@ class TorchMiniLM(Embeddings):
 
     def encode(self, texts: list[str]) -> Any:
         """(len(texts), hidden) float32 NumPy array, in input order."""
+        return self.encode_parts(texts, [[] for _ in texts])[0]
+
+    def encode_parts(self, texts: list[str], parts: list[list[str]]) -> tuple[Any, list[list[Any]]]:
+        """Each text's vector, and from the same forward pass the vector of each of its parts (a
+        sentence of a passage, say): the mean of the text's last-layer states over the part's word
+        pieces, normalised as the text's. A part whose word pieces are not a run of the text's (it
+        starts in one window and ends in the next, or is not in this text) gets None. Returns (a
+        (len(texts), hidden) float32 array in input order, per text a list per part)."""
         import numpy as np
         import torch
 
@@ -133,7 +151,9 @@ class TorchMiniLM(Embeddings):
 
         self._load()
         encs = self.tokenizer.encode_batch(list(texts))
+        wanted = [[e.ids[1:-1] for e in self.tokenizer.encode_batch(ps)] if ps else [] for ps in parts]
         out = np.empty((len(encs), self.word.shape[1]), dtype=np.float32)
+        pooled: list[list[Any]] = [[None] * len(ps) for ps in parts]
         with torch.inference_mode():
             for idx in length_batches([len(e.ids) for e in encs], self.batch_tokens, self.max_batch):
                 n = max(len(encs[i].ids) for i in idx)
@@ -143,8 +163,15 @@ class TorchMiniLM(Embeddings):
                     k = len(encs[i].ids)
                     ids[row, :k] = torch.tensor(encs[i].ids, dtype=torch.int64)
                     mask[row, :k] = 1
-                out[idx] = self._forward(ids, mask).numpy()
-        return out
+                x = self._states(ids, mask)
+                out[idx] = self._pool(x, mask).numpy()
+                for row, i in enumerate(idx):
+                    for j, (start, end) in enumerate(spans(encs[i].ids, wanted[i])):
+                        if end > start:
+                            v = x[row, start:end].mean(0)
+                            pooled[i][j] = (torch.nn.functional.normalize(v, p=2, dim=0) if self.normalise
+                                            else v).numpy()
+        return out, pooled
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -153,3 +180,35 @@ class TorchMiniLM(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def spans(ids: list[int], parts: list[list[int]]) -> list[tuple[int, int]]:
+    """Where each part's word pieces run in ``ids`` ([CLS] and [SEP] excluded), searched in order from
+    the end of the part before (a repeated sentence is found at its own place); (0, 0) when a part
+    is not a run of them. Example: ``spans([101, 5, 6, 7, 102], [[5, 6], [7]]) == [(1, 3), (3, 4)]``."""
+    body = ids[1:-1]
+    out: list[tuple[int, int]] = []
+    at = 0
+    for part in parts:
+        found = _find(body, part, at) if part else -1
+        if found < 0 and at:
+            found = _find(body, part, 0) if part else -1  # parts out of order: search from the start
+        if found < 0:
+            out.append((0, 0))
+            continue
+        out.append((found + 1, found + 1 + len(part)))
+        at = found + len(part)
+    return out
+
+
+def _find(seq: list[int], part: list[int], start: int) -> int:
+    first, n = part[0], len(part)
+    i = start
+    while True:
+        try:
+            i = seq.index(first, i)
+        except ValueError:
+            return -1
+        if seq[i:i + n] == part:
+            return i
+        i += 1

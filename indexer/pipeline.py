@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from indexer.actions import prose_actions
-from indexer.embed import embed_each_once, make_embedder
+from indexer.embed import embed_each_once, embed_with_units, make_embedder, pools_parts
 from indexer.load import Document, Problem, load_corpus
 from indexer.models import Action
 from indexer.parse import ParsedDocument, parse_document
@@ -346,8 +346,11 @@ def _vectors(settings: Settings, gen: str, emb: Embeddings, old_gen: str | None,
 def _embed(vs: VectorStore, store: RecordStore, emb: Embeddings, passages: list[Passage],
            units: list[tuple[str, int, str, str]], progress: bool | None) -> int:
     """Embed the new passages (into the vector store) and units (into the records) in one pass:
-    each distinct text once, shortest first, in calls of ``EMBED_CHUNK`` texts (see
-    :func:`indexer.embed.embed_each_once`). Returns how many distinct texts were embedded."""
+    each distinct text once, shortest first, in calls of ``EMBED_CHUNK`` texts. With an embedder that
+    pools parts (the PyTorch MiniLM), a unit's vector comes from the forward pass of its section's
+    passage that holds it (:func:`indexer.embed.embed_with_units`), so the corpus text goes through
+    the model about once; else units are embedded as texts of their own
+    (:func:`indexer.embed.embed_each_once`). Returns how many distinct texts went through the model."""
     n = len(passages)
 
     def sink(positions: list[int], vecs: Any) -> None:
@@ -358,8 +361,19 @@ def _embed(vs: VectorStore, store: RecordStore, emb: Embeddings, passages: list[
         if unit_rows:
             store.add_unit_vectors([(sid, k, plan_id, vecs[r]) for r, (sid, k, plan_id, _) in unit_rows])
 
+    def steps(chunks: Any) -> Any:
+        return _progress(chunks, progress, "embedding")
+
+    if pools_parts(emb):  # each unit's vector from its passage's forward pass: the text is read once
+        of_section: dict[str, list[int]] = {}
+        for i, p in enumerate(passages):
+            of_section.setdefault(p.section_id, []).append(i)
+        counts = embed_with_units(
+            emb, [p.text for p in passages], [(tuple(of_section.get(u[0], ())), u[3]) for u in units],
+            sink, lambda pos, vecs: sink([n + i for i in pos], vecs), progress=steps)
+        return counts.texts
     texts = [p.text for p in passages] + [u[3] for u in units]
-    return embed_each_once(emb, texts, sink, progress=lambda steps: _progress(steps, progress, "embedding"))
+    return embed_each_once(emb, texts, sink, progress=steps)
 
 
 def _index_document(doc: Document, store: RecordStore, tag: str = "",

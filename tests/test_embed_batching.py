@@ -102,3 +102,59 @@ def test_the_real_embedder_gives_each_text_its_own_vector_whatever_the_batching(
         assert np.abs(batched - one_by_one).max() < 1e-5
     # a text past the model's window is cut to it (256 word pieces for MiniLM), not refused
     assert max(embedder.token_lengths(texts)) == embedder.max_tokens == 256
+
+
+class PoolingFake(Recording):
+    """A fake that pools parts: a part found in the text gets the fake vector of "part|text" (so a
+    test can tell which passage gave it); a part not in it gets None."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[list[list[str]]] = []
+
+    def encode_parts(self, texts: list[str], parts: list[list[str]]):
+        self.asked.append(parts)
+        vecs = np.asarray(self.embed_documents(texts), dtype=np.float32)
+        pooled = [[np.asarray(self._vec(f"{p}|{t}"), dtype=np.float32) if p in t else None for p in ps]
+                  for t, ps in zip(texts, parts)]
+        return vecs, pooled
+
+
+def test_units_come_from_the_passage_that_holds_them_else_alone() -> None:
+    from indexer.embed import embed_with_units
+
+    passages = ["P › A\nOne. Two half", "P › A\nof it. Three.", "P › B\nOne."]
+    units = [((0, 1), "One."), ((0, 1), "Two half of it."), ((0, 1), "Three."), ((2,), "One.")]
+    emb = PoolingFake()
+    got_p = np.full((3, DIM), np.nan, dtype=np.float32)
+    got_u = np.full((4, DIM), np.nan, dtype=np.float32)
+
+    def usink(pos, vecs):
+        assert np.isnan(got_u[pos]).all(), "a unit was given a vector twice"
+        got_u[pos] = vecs
+
+    counts = embed_with_units(emb, passages, units, lambda pos, v: got_p.__setitem__(pos, v), usink, chunk=2)
+    assert not np.isnan(got_p).any() and not np.isnan(got_u).any()
+    assert np.allclose(got_p[0], emb._vec(passages[0]))
+    # each unit pooled from its own section's passage, the straddling one embedded on its own
+    assert np.allclose(got_u[0], emb._vec(f"One.|{passages[0]}"))
+    assert np.allclose(got_u[2], emb._vec(f"Three.|{passages[1]}"))
+    assert np.allclose(got_u[3], emb._vec(f"One.|{passages[2]}"))
+    assert np.allclose(got_u[1], emb._vec("Two half of it."))
+    assert (counts.pooled, counts.alone, counts.texts) == (3, 1, 4)
+    assert emb.calls[-1] == ["Two half of it."]  # only the straddling unit went through alone
+
+
+def test_the_indexer_pools_units_with_an_encoder_that_can(fake_settings) -> None:
+    from indexer.units import unit_texts
+
+    emb = PoolingFake()
+    summary = run_index(fake_settings, embedder=emb)
+    store = open_records(fake_settings)
+    sections = store.sections()
+    vecs = store.unit_vectors([s.id for s in sections])
+    assert {s.id for s in sections} == set(vecs)
+    assert sum(len(v) for v in vecs.values()) == sum(len(unit_texts(s)) for s in sections)
+    # most units pooled from their passages: far fewer texts through the model than passages and units
+    assert summary.texts_embedded == sum(len(c) for c in emb.calls)
+    assert summary.texts_embedded < summary.passages_embedded + summary.units_embedded / 2

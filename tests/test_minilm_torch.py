@@ -71,3 +71,20 @@ def test_a_folder_it_cannot_run_falls_back_to_sentence_transformers(tmp_path):
     (folder / "config.json").write_text(json.dumps(config))
     emb = make_embedder(make_settings(tmp_path, tmp_path, embedding_model=str(folder)))
     assert isinstance(emb, SentenceEmbedder)
+
+
+def test_a_part_is_pooled_from_the_texts_own_forward_pass(torch_encoder):
+    from indexer.minilm_torch import spans
+
+    text = "Plan › Monitoring\nThe Support Group will monitor the plan. The frequency of reporting is annual."
+    parts = ["The Support Group will monitor the plan.", "The frequency of reporting is annual.", "Not in it."]
+    vecs, pooled = torch_encoder.encode_parts([text, "money laundering"], [parts, []])
+    assert np.abs(vecs - torch_encoder.encode([text, "money laundering"])).max() < 1e-5
+    assert pooled[1] == [] and pooled[0][2] is None
+    alone = torch_encoder.encode(parts[:2])
+    for k in range(2):
+        v = pooled[0][k]
+        assert v.shape == (384,) and abs(float(np.linalg.norm(v)) - 1.0) < 1e-5
+        # in context, yet nearer its own words alone than the other part's
+        assert float(v @ alone[k]) > float(v @ alone[1 - k])
+    assert spans([101, 5, 6, 5, 6, 102], [[5, 6], [5, 6], [9]]) == [(1, 3), (3, 5), (0, 0)]
