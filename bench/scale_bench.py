@@ -78,6 +78,18 @@ class TimedEmbedder:
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
 
+    def __getattr__(self, name: str) -> Any:
+        if name == "encode_parts" and hasattr(self.inner, "encode_parts"):
+            return self._encode_parts  # the indexer pools units from passages when the embedder can
+        raise AttributeError(name)
+
+    def _encode_parts(self, texts: list[str], parts: list[list[str]]) -> Any:
+        t0 = time.perf_counter()
+        out = self.inner.encode_parts(texts, parts)
+        self.seconds += time.perf_counter() - t0
+        self.texts += len(texts)
+        return out
+
 
 class BankEmbedder:
     """Pre-computed vectors: a real MiniLM vector from the bank, picked by the passage's hash, plus

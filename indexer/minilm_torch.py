@@ -151,7 +151,11 @@ class TorchMiniLM(Embeddings):
 
         self._load()
         encs = self.tokenizer.encode_batch(list(texts))
-        wanted = [[e.ids[1:-1] for e in self.tokenizer.encode_batch(ps)] if ps else [] for ps in parts]
+        flat = [e.ids[1:-1] for e in self.tokenizer.encode_batch([p for ps in parts for p in ps])]
+        wanted, at = [], 0  # each text's parts as word pieces (one tokenizer call for all of them)
+        for ps in parts:
+            wanted.append(flat[at:at + len(ps)])
+            at += len(ps)
         out = np.empty((len(encs), self.word.shape[1]), dtype=np.float32)
         pooled: list[list[Any]] = [[None] * len(ps) for ps in parts]
         with torch.inference_mode():
