@@ -72,13 +72,18 @@ class Citations:
         return f"[{n}]"
 
 
+def bullets(text: str) -> list[str]:
+    """The items of a table cell's bulleted or numbered list (the whole text when it has none)."""
+    parts = [b.strip(" -•;") for b in re.split(r"\s+[-•]\s+|(?<=;)\s+|\s+(?=[ivx]+\.\s)", " " + text)]
+    return [b for b in parts if len(b) > 3]
+
+
 def best_bullets(text: str, terms: list[str], lexicon: Lexicon, limit: int = 2, max_len: int = 480) -> str:
     """The output bullets of a table cell that best match the question."""
-    bullets = [b.strip(" -•;") for b in re.split(r"\s+[-•]\s+|(?<=;)\s+|\s+(?=[ivx]+\.\s)", " " + text)]
-    bullets = [b for b in bullets if len(b) > 3]
-    if not bullets:
+    items = bullets(text)
+    if not items:
         return ""
-    scored = sorted(bullets, key=lambda b: -lexicon.coverage(terms, b))
+    scored = sorted(items, key=lambda b: -lexicon.coverage(terms, b))
     chosen = [b for b in scored[:limit] if lexicon.coverage(terms, b) > 0] or scored[:1]
     out = "; ".join(chosen)
     return out if len(out) <= max_len else out[: out.rfind(" ", 0, max_len)] + " …"

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date
 
 from assistant.answering import Answerer, Query
-from assistant.compose import Citations, best_bullets, cut_at_line, render_unit, shorten
+from assistant.compose import Citations, best_bullets, bullets, cut_at_line, render_unit, shorten
 from assistant.crossplan_form import form_answer, form_field, is_framing, join_names, number_word
 from assistant.evidence import SYNONYMS, Lexicon, Unit, stem
 from assistant.models import Answer
@@ -110,7 +110,7 @@ def plan_evidence(ans: Answerer, q: Query, hits: list[Hit], more: bool = False) 
     """Does the plan address the topic (close in meaning, or holding its words), its best units
     (by ``ans.ranked_units``; more of them with ``more``), and the text of its supporting units."""
     best_dense = max((h.dense or 0.0 for h in hits), default=0.0)
-    ranked = ans.ranked_units(q, hits, None)
+    ranked = sorted((_as_one_activity(ans, q, *r) for r in ans.ranked_units(q, hits, None)), key=lambda r: -r[0])
     cover = max((c for _, _, c in ranked), default=0.0)
     need = SHORT_TOPIC_COVER if len(q.terms) <= 2 else MIN_COVERAGE
     if not ranked or (best_dense < SEMANTIC_SUPPORT and cover < need):
@@ -141,6 +141,18 @@ def plan_evidence(ans: Answerer, q: Query, hits: list[Hit], more: bool = False) 
             picked.append(u)
     support = " ".join(f"{u.text} {' '.join(u.section.heading_path)}" for _, u in good[:SUPPORT_UNITS])
     return True, picked, support
+
+
+def _as_one_activity(ans: Answerer, q: Query, score: float, u: Unit, cov: float) -> tuple[float, Unit, float]:
+    """A table row lists separate activities: it addresses a topic when one of them does (with the
+    action's title), not when the topic's words are scattered over several ("annual reports" in one
+    bullet, "review … mechanisms" in another). Its coverage is that of its best activity."""
+    acts = ans.ctx.actions_of(u.section.id) if u.section.kind == "table_row" else []
+    if not acts:
+        return score, u, cov
+    best = max(ans.coverage(q, f"{a.title} {b}", " ".join(u.section.heading_path))
+               for a in acts for b in bullets(a.text) or [""])
+    return (score - cov + best, u, best) if best < cov else (score, u, cov)
 
 
 def _group_heading(ans: Answerer, sec: Section) -> str:

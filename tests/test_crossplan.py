@@ -4,6 +4,8 @@ the plans' form counted from the action records, an off-topic question refused."
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.crossplan_form import form_field, is_framing
 
 BSEC_2011 = "bsec-plan-of-action-2011-2013.txt"
@@ -98,3 +100,23 @@ def test_a_further_clause_is_not_the_topic(assistant):
     tq = topic_query(ans, q)
     assert "carries" not in tq.terms and "carries" not in tq.lexical
     assert {"review", "mechanism"} <= set(tq.terms)
+
+
+def test_a_table_row_addresses_a_topic_through_one_of_its_activities(assistant):
+    # WBCSCi's row 3.2 holds "annual reports" in one bullet and "review … mechanisms" in another: as a
+    # whole it covers "yearly review mechanism"; no one of its activities does
+    from assistant.answering import Answerer
+    from assistant.crossplan import _as_one_activity
+    from assistant.evidence import units_of
+    from assistant.kinds.base import Context
+
+    ans = Answerer(Context.of(assistant))
+    q = ans.prepare("Which plans set up a yearly review mechanism?", [])
+    row = next(s for s in assistant.records.sections() if s.kind == "table_row" and s.text.startswith("3.2 Improved"))
+    unit = units_of(row, 1)[0]
+    whole = ans.coverage(q, unit.text, " ".join(row.heading_path))
+    score, _, cov = _as_one_activity(ans, q, 1.0 + whole, unit, whole)
+    assert cov < whole and score == pytest.approx(1.0 + cov)
+    short = next(s for s in assistant.records.sections() if s.kind != "table_row")  # not a row: as it was
+    plain = units_of(short, 1)[0]
+    assert _as_one_activity(ans, q, 0.5, plain, 0.25) == (0.5, plain, 0.25)
