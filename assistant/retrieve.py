@@ -19,7 +19,7 @@ from typing import Any
 from assistant import vocab
 from indexer.models import Section
 from indexer.store import RecordStore
-from indexer.vectors import VectorStore, passages_for
+from indexer.vectors import LazyVectorStore, VectorStore, passages_for
 
 RRF_K = 60
 EXACT_DENSE_PLANS = 8  # questions about up to this many plans score those plans' passages exactly
@@ -46,7 +46,7 @@ def query_terms(text: str) -> list[str]:
 class HybridRetriever:
     """Dense + BM25 with RRF. ``mode`` may be "hybrid", "dense" or "lexical" (for measuring)."""
 
-    def __init__(self, records: RecordStore, vectors: VectorStore | None,
+    def __init__(self, records: RecordStore, vectors: VectorStore | LazyVectorStore | None,
                  weights: dict[str, float] | None = None, fusion: str = "score") -> None:
         self.records = records
         self.vectors = vectors

@@ -44,7 +44,7 @@ from indexer.models import Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
 from indexer.records import closest_name, plan_horizons, resolve_plan
 from indexer.store import ActionList, RecordStore
-from indexer.vectors import VectorStore
+from indexer.vectors import LazyVectorStore, VectorStore
 from plans.errors import ConfigError
 from plans.settings import Settings
 
@@ -62,7 +62,9 @@ class Assistant:
             self.llm = make_chat_model(settings)
         self.embedder = embedder or make_query_embedder(settings)
         self.records = records or open_records(settings)
-        self.vectors = vectors or open_vectors(settings, self.embedder)
+        # opened when an answer first searches by meaning (answers by number never do)
+        self.vectors: VectorStore | LazyVectorStore = vectors or LazyVectorStore(
+            lambda: open_vectors(settings, self.embedder))
         self.generation = current_generation(settings)
         self.has_unit_vectors = self.records.has_unit_vectors()  # indexes built before them have none
         self.retriever = HybridRetriever(self.records, self.vectors)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -297,3 +299,47 @@ def _best_per_section(ids: list[str], sims: list[float], k: int) -> list[tuple[s
 
 def collection_name(settings: Settings, generation: str) -> str:
     return f"{settings.collection}-{generation}"
+
+
+class LazyVectorStore:
+    """A vector store opened on first use: importing chromadb and opening the collection (a second or
+    more of a cold ``plans ask``) is paid only by an answer that searches by meaning; one by number,
+    a listing or a deadline window never opens it. Errors (a missing collection, a server that
+    cannot be reached) are raised where it is first used, as ``IndexMissingError`` / ``StoreError``.
+
+    Example::
+
+        vs = LazyVectorStore(lambda: open_vectors(settings, embedder))
+        vs.query("money laundering", k=5)  # opens the store here
+    """
+
+    def __init__(self, opener: Callable[[], VectorStore]) -> None:
+        self._opener = opener
+        self._opened: VectorStore | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> VectorStore:
+        if self._opened is None:
+            with self._lock:
+                if self._opened is None:
+                    self._opened = self._opener()
+        return self._opened
+
+    @property
+    def is_open(self) -> bool:
+        return self._opened is not None
+
+    def query(self, text: str, k: int = 20, plan_ids: list[str] | None = None,
+              embedding: list[float] | None = None, passage_ids: list[str] | None = None,
+              ) -> list[tuple[str, float]]:
+        return self.store.query(text, k, plan_ids, embedding, passage_ids)
+
+    def count(self) -> int:
+        return self.store.count()
+
+    def live_count(self) -> int:
+        return self.store.live_count()
+
+    def __getattr__(self, name: str) -> Any:  # the rest of VectorStore's face
+        return getattr(self.store, name)

@@ -153,3 +153,17 @@ def test_start_up_decodes_no_action_record(tmp_path_factory, monkeypatch):
     plan = fresh.records.plan(number.plan)
     answer = fresh.ask(f"Who is responsible for action {number.number} in the {plan.short_name} plan?")
     assert not answer.refused and fresh.actions._all is None
+
+
+def test_the_vector_store_opens_only_for_a_search_by_meaning(tmp_path_factory):
+    # a cold `plans ask` by number need not import chromadb nor open the collection
+    base = tmp_path_factory.mktemp("vectors-lazy")
+    settings, _ = synthetic_index(base, 1, seed=7)
+    fresh = Assistant(settings, embedder=FakeEmbedder())
+    assert not fresh.vectors.is_open
+    number = fresh.actions[0]
+    plan = fresh.records.plan(number.plan)
+    fresh.ask(f"Who is responsible for action {number.number} in the {plan.short_name} plan?")
+    assert not fresh.vectors.is_open
+    fresh.ask("Which plans say something about money laundering?")
+    assert fresh.vectors.is_open and fresh.vectors.count() > 0
