@@ -20,7 +20,7 @@ from datetime import date
 from assistant.answering import Answerer, Query
 from assistant.compose import Citations, best_bullets, bullets, cut_at_line, render_unit, shorten
 from assistant.crossplan_form import form_answer, form_field, is_framing, join_names, number_word
-from assistant.evidence import SYNONYMS, Lexicon, Unit, stem
+from assistant.evidence import SYNONYMS, Lexicon, Unit, stem, units_of
 from assistant.models import Answer
 from assistant.policy import (
     CROSS_PLAN_BUDGET,
@@ -35,7 +35,7 @@ from assistant.policy import (
     UNITS_READ,
 )
 from assistant.retrieve import Hit, query_terms
-from assistant.route import Route
+from assistant.route import Route, question_parts
 from indexer.models import Section
 
 HEADING_CHARS = 90  # a heading quoted to say where a plan deals with the topic
@@ -92,8 +92,9 @@ def focused(text: str, terms: list[str], lexicon: Lexicon, limit: int) -> str:
     return out if best == 0 else "… " + out
 
 
-def unit_text(ans: Answerer, u: Unit, q: Query) -> str:
-    """A unit as shown: a table row holding actions as their numbers, titles and best outputs."""
+def unit_text(ans: Answerer, u: Unit, q: Query, who: bool = False) -> str:
+    """A unit as shown: a table row holding actions as their numbers, titles and best outputs (and
+    who drives them, when the question asks who)."""
     acts = ans.ctx.actions_of(u.section.id) if u.section.kind == "table_row" else []
     if not acts:
         return u.text
@@ -102,7 +103,8 @@ def unit_text(ans: Answerer, u: Unit, q: Query) -> str:
         name = " ".join(x for x in (a.number, a.title) if x)
         what = best_bullets(a.text, q.terms, ans.ctx.lexicon, limit=1, max_len=200) \
             if a.text and a.text != a.title else ""
-        out.append(f"{name} — {what}" if what and name else name or what)
+        line = f"{name} — {what}" if what and name else name or what
+        out.append(f"{line} (driven by {', '.join(a.drivers)})" if who and a.drivers else line)
     return "; ".join(out)
 
 
@@ -155,6 +157,37 @@ def _as_one_activity(ans: Answerer, q: Query, score: float, u: Unit, cov: float)
     return (score - cov + best, u, best) if best < cov else (score, u, cov)
 
 
+# a further part of the question that asks who does it ("…, and who carries it out?")
+_WHO_PART = re.compile(r"\s*(?:and\s+)?(?:who|by whom|which (?:body|bodies|organi[sz]ations?|agenc(?:y|ies)|"
+                       r"institutions?))\b", re.I)
+_ACRONYM = re.compile(r"\b(?![IVX]+\b)[A-Z]{2,}[a-z]?\b")  # "IISG", "SWG", "PCC SEE"; not a roman numeral
+
+
+def names_an_actor(ans: Answerer, text: str) -> bool:
+    """Does the text name who acts: a driver the plans name, or a body by its acronym?"""
+    return bool(_ACRONYM.search(text) or ans.driver_table.mentioned(text.lower()))
+
+
+def _with_an_actor(ans: Answerer, q: Query, units: list[Unit]) -> list[Unit]:
+    """When a plan's first unit names no one and the question asks who, the unit of the same passage
+    that names someone (the one holding most of the topic, the nearest on a tie) comes second: "The
+    foreseen frequency of monitoring reporting is annual." is followed by "The IISG Support Group
+    will run a continuous process …"."""
+    first = units[0]
+    if any(names_an_actor(ans, u.text) for u in units[:1]):
+        return units
+    texts = [u.text for u in units_of(first.section, first.rank)]
+    at = texts.index(first.text) if first.text in texts else 0
+    heading = " ".join(first.section.heading_path)
+    named = [(ans.coverage(q, t, heading), -abs(k - at), k) for k, t in enumerate(texts)
+             if k != at and names_an_actor(ans, t)]
+    if not named:
+        return units
+    k = max(named)[2]
+    actor = Unit(first.section, texts[k], first.rank)
+    return [first, actor, *[u for u in units[1:] if u.text != actor.text]]
+
+
 def _group_heading(ans: Answerer, sec: Section) -> str:
     """The heading a passage sits under (for a table row, a heading or an action's own section,
     whose last heading is the action's title: the one above it)."""
@@ -173,14 +206,15 @@ def under_heading(ans: Answerer, q: Query, units: list[Unit]) -> str:
     return f"under “{shorten(heading, HEADING_CHARS)}”: "
 
 
-def render_plan(ans: Answerer, q: Query, units: list[Unit], cites: Citations, limit: int) -> str:
+def render_plan(ans: Answerer, q: Query, units: list[Unit], cites: Citations, limit: int,
+                who: bool = False) -> str:
     """The plan's best units, cited, in about ``limit`` characters (a further unit only when room)."""
     parts: list[str] = []
     room = limit
     for u in units:
         if parts and room < MIN_ROOM:
             break
-        shown = focused(unit_text(ans, u, q), q.terms, ans.ctx.lexicon, room)
+        shown = focused(unit_text(ans, u, q, who), q.terms, ans.ctx.lexicon, room)
         parts.append(render_unit(shown, u.section, cites))
         room -= len(shown) + 5
     return " ".join(parts)
@@ -248,14 +282,18 @@ def cross_plan_answer(ans: Answerer, q: Query, as_of: date) -> Answer:
     elif not missing:
         head = f"All {number_word(total)} plans address {topic}."
     else:
-        head = (f"{number_word(len(found)).capitalize()} of the {number_word(total)} plans address {topic}: "
+        head = (f"{number_word(len(found)).capitalize()} of the {number_word(total)} plans "
+                f"address{'es' if len(found) == 1 else ''} {topic}: "
                 f"{join_names(names)}; {join_names(missing)} "
                 f"{'does' if len(missing) == 1 else 'do'} not.")
     limit = PAIR_CHARS if pair else PER_PLAN_CHARS
+    who = any(_WHO_PART.match(part) for part in question_parts(q.question)[1:])
+    if who:
+        found = {n: _with_an_actor(ans, tq, units) for n, units in found.items()}
     lines = []
     for n, units in found.items():
         where = under_heading(ans, tq, units)  # said within the plan's share of the room
-        lines.append(f"- **{n}**: {where}{render_plan(ans, tq, units, cites, limit - len(where))}")
+        lines.append(f"- **{n}**: {where}{render_plan(ans, tq, units, cites, limit - len(where), who)}")
     if pair and len(found) == 2:
         diff = compare_pair(ans, tq, support, names)
         if diff:

@@ -120,3 +120,16 @@ def test_a_table_row_addresses_a_topic_through_one_of_its_activities(assistant):
     short = next(s for s in assistant.records.sections() if s.kind != "table_row")  # not a row: as it was
     plain = units_of(short, 1)[0]
     assert _as_one_activity(ans, q, 0.5, plain, 0.25) == (0.5, plain, 0.25)
+
+
+def test_asked_who_each_plan_line_names_someone(assistant):
+    # "…, and which body is in charge?": WBCSCi's best sentence on annual monitoring names no one, so
+    # the sentence of the same passage that does comes with it; a table row shows its drivers
+    a = assistant.ask("Which plans have an annual monitoring of implementation, and which body is in charge?")
+    line = next(ln for ln in a.answer.splitlines() if ln.startswith("- **WBCSCi"))
+    assert "monitoring reporting is annual" in line and "IISG Support Group" in line, line
+    b = assistant.ask("Which plans deal with witness protection, and who leads it?")
+    assert b.answer.startswith("One of the five plans addresses witness protection")
+    assert "(driven by " in b.answer
+    c = assistant.ask("Which plans deal with witness protection?")  # not asked who: no drivers added
+    assert "(driven by " not in c.answer

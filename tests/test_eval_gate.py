@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from tests.conftest import GOLD
 
 GOLD2 = GOLD.with_name("dev2.jsonl")
-# measured 2026-11-30, fourth session (README): dev 92%, dev2 85%, the 187 items together 87%
-OVERALL_FLOOR = 0.83
+# measured 2026-12-01, fifth session (README): dev 92%, dev2 86%, the 187 items together 88%
+OVERALL_FLOOR = 0.85
 DEV_FLOOR = 0.87
-DEV2_FLOOR = 0.80
-REFUSED_FLOOR = 0.78  # share of the 19 unanswerable items refused (measured 0.84)
+DEV2_FLOOR = 0.82
+REFUSED_FLOOR = 0.84  # share of the 19 unanswerable items refused (measured 0.95)
 
 
 def _run(real_index, assistant, gold):
