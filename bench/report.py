@@ -200,7 +200,7 @@ def embedder_tables() -> str:
                   f"{d['runs']} runs each, alternating, measured {d['measured']}:", "",
                   "| process | median s | runs s | ratio to the reference |", "|---|---|---|---|"]
         names = {"reference": "reference: import, load, embed windows", "index": "`plans index`, after",
-                 "index_before": "`plans index`, before"}
+                 "index_before": "`plans index`, before"} | d.get("labels", {})
         for side in ("reference", "index", "index_before"):
             if side in med:
                 ratio = med[side] / med["reference"]
@@ -214,13 +214,17 @@ def embedder_tables() -> str:
                   f"({w['sections']:,} sections, {d['corpus']['tokens']:,} word pieces of text):", "",
                   "| | passages | units | per section | word pieces (median / max) | distinct texts "
                   "| word pieces embedded | padded word pieces | batches |", "|---|---|---|---|---|---|---|---|---|"]
-        lines.append(f"| before | {w['passages']['n']:,} | {w['units']['n']:,} "
+        lines.append(f"| one text at a time, calls of 64 | {w['passages']['n']:,} | {w['units']['n']:,} "
                      f"| {w['passages_per_section']:.2f} + {w['units_per_section']:.2f} "
                      f"| {w['passages']['median']:.0f} / {w['passages']['max']} and {w['units']['median']:.0f} / "
                      f"{w['units']['max']} | {w['texts']:,} (all) | {w['tokens_all']:,} | {w['padded_tokens_old']:,} "
                      f"| {w['batches_old']:,} |")
-        lines.append(f"| after | same | same | same | same | {w['distinct_texts']:,} | {w['tokens_distinct']:,} "
-                     f"| {w['padded_tokens_new']:,} | {w['batches_new']:,} |")
+        lines.append(f"| each distinct text once, length batches | same | same | same | same | {w['distinct_texts']:,} "
+                     f"| {w['tokens_distinct']:,} | {w['padded_tokens_new']:,} | {w['batches_new']:,} |")
+        if "pooled" in w:  # units' vectors from their passages' forward pass
+            pw = w["pooled"]
+            lines.append(f"| and units pooled from their passages ({pw['units_alone']:,} units embedded alone) "
+                         f"| same | same | same | same | {pw['distinct_texts']:,} | {pw['tokens_distinct']:,} | | |")
         lines += ["", f"×{d['corpus']['scale']:g} cold index with the real model, one run each, measured "
                   f"{d['measured']}; the model embedded the corpus text in 200-piece windows at "
                   f"{d['reference_window_tokens_per_s']:,.0f} word pieces/s in the same run (median of the runs "
@@ -229,6 +233,7 @@ def embedder_tables() -> str:
                   "| word pieces/s, whole process | texts through the model | peak RSS MB |",
                   "|---|---|---|---|---|---|---|---|---|"]
         for name, r in d["runs"].items():
+            name = d.get("labels", {}).get(name, name)
             lines.append(f"| {name} | {r['seconds']:.1f} | {r['embed_seconds']:.1f} "
                          f"| {r['outside_embedding_share']:.0%} "
                          f"| {r['sections_per_s']:.1f} | {r['tokens_per_s']:,.0f} | {r['tokens_per_s_wall']:,.0f} "
