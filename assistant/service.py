@@ -36,7 +36,7 @@ from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
 from assistant.names import NameTable, title_names
 from assistant.policy import FURTHER_PART_LINES, INTENT_CLOSE, MAX_ANSWER, check_question
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import STOPWORDS, HybridRetriever
 from assistant.route import Route, question_parts, read_question, without_instructions, without_opener
 from assistant.spelling import Speller
 from indexer.embed import make_query_embedder
@@ -244,9 +244,10 @@ class PlanNames:
         for i, p in enumerate(plans):
             names = {p.organisation.lower()} | title_names(p)
             # the initials of a two-word name of the title ("Western Balkans" -> "wb"), when the plans
-            # themselves write them as a word: how people shorten the name in chat ("the wb plan")
+            # themselves write them as a word: how people shorten the name in chat ("the wb plan"); never
+            # initials that spell a word every question has ("Integrative Security" -> "is")
             initials = {"".join(w[0] for w in n.split()) for n in title_names(p)}
-            names |= {x for x in initials if written(x)}
+            names |= {x for x in initials if written(x) and x not in STOPWORDS}
             for a in names:
                 if a:
                     self.by_name.setdefault(a, set()).add(i)

@@ -120,6 +120,18 @@ def test_initials_the_plans_never_write_name_no_plan() -> None:
     assert "wb" in PlanNames([plan], written=lambda w: w == "wb").by_name
 
 
+def test_initials_that_spell_a_stop_word_name_no_plan() -> None:
+    # at ×1000 "Integrative Security" gave "is": 437 plans were "named" by every "who is …" question
+    from assistant.service import PlanNames
+    from indexer.models import Plan
+
+    plan = Plan(id="p", title="Plan of Action of the Integrative Security initiative", organisation="SMVISi",
+                period="2016-2018", file="p.txt", sha256="0")
+    names = PlanNames([plan], written=lambda w: True)
+    assert "is" not in names.by_name
+    assert names.named_in("in the lmslec 2020-2022 plan, who is responsible for a.4?") == []
+
+
 def test_a_noun_the_named_plan_never_writes_is_refused_though_another_plan_writes_it(assistant) -> None:
     # the WBCSCi plan writes "software"; the BSEC plans never do
     a = assistant.ask("What software does the BSEC Network of Liaison Officers use to exchange data?")
