@@ -22,7 +22,7 @@ Example::
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ class ActionIndex:
     by plan, number, funding status and driver; dates as arrays, built on first use."""
 
     def __init__(self, actions: Sequence[Action], store: RecordStore,
-                 periods: dict[str, DateRange] | None = None) -> None:
+                 periods: Mapping[str, DateRange] | None = None) -> None:
         self.actions = actions  # in plan order: position i is actions[i]
         self.store = store
         self.periods = periods or {}  # plan id -> its period, which bounds its open recurrences

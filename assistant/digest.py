@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
@@ -106,7 +107,7 @@ class Digest:
 
 
 def build_digest(store: RecordStore, query: DigestQuery, *, previous: dict | None = None,
-                 periods: dict[str, DateRange] | None = None, tracking: bool = True) -> Digest:
+                 periods: Mapping[str, DateRange] | None = None, tracking: bool = True) -> Digest:
     """The digest of ``query`` over the records in ``store``; ``previous`` is the snapshot of the
     previous digest of the same subscription (None the first time: nothing is reported as changed).
     ``tracking=False``: a one-off digest (the page, App Home) whose text says nothing of changes."""

@@ -242,11 +242,12 @@ class PlanNames:
         self.plans = plans
         self.by_name: dict[str, set[int]] = {}
         for i, p in enumerate(plans):
-            names = {p.organisation.lower()} | title_names(p)
+            titled = title_names(p)
+            names = {p.organisation.lower()} | titled
             # the initials of a two-word name of the title ("Western Balkans" -> "wb"), when the plans
             # themselves write them as a word: how people shorten the name in chat ("the wb plan"); never
             # initials that spell a word every question has ("Integrative Security" -> "is")
-            initials = {"".join(w[0] for w in n.split()) for n in title_names(p)}
+            initials = {"".join(w[0] for w in n.split()) for n in titled}
             names |= {x for x in initials if written(x) and x not in STOPWORDS}
             for a in names:
                 if a:

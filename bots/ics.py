@@ -14,7 +14,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
@@ -95,7 +95,7 @@ def _event(o: Occurrence, plan: Plan | None, heading: str, base_url: str, stamp:
     return e
 
 
-def deadline_calendar(store: RecordStore, actions: Iterable[Action], periods: dict[str, DateRange], *,
+def deadline_calendar(store: RecordStore, actions: Iterable[Action], periods: Mapping[str, DateRange], *,
                       base_url: str, as_of: date, name: str = "Plans of action: deadlines") -> bytes:
     """The feed of these actions' deadlines, events in date order."""
     cal = Calendar()

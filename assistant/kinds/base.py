@@ -10,7 +10,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
@@ -57,7 +57,7 @@ class Context:
     lexicon: Lexicon
     acronyms: Acronyms
     retriever: HybridRetriever
-    periods: dict[str, DateRange]  # each plan's period (bounds recurring deadlines)
+    periods: Mapping[str, DateRange]  # each plan's period (bounds recurring deadlines)
     extra: dict[str, Any]  # built once per index by kinds that need it (plan cards...)
     # the actions a section belongs to (the index's lookup, the recently used ones cached)
     actions_of: Callable[[str], Sequence[Action]]
