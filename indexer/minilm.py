@@ -24,6 +24,7 @@ import json
 import math
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,46 @@ def _erf(x: Any) -> Any:
     return sign * (1.0 - poly * np.exp(-a * a))
 
 
+@dataclass
+class BertFolder:
+    """What both encoders read from a model folder besides the weights: the config, the window, the
+    tokenizer (truncating at the window, no padding), the attention heads, LayerNorm's epsilon and
+    whether vectors are normalised."""
+
+    config: dict
+    max_tokens: int
+    tokenizer: Any
+    heads: int
+    eps: float
+    normalise: bool
+
+    @classmethod
+    def read(cls, model_path: str, engine: str, max_tokens: int | None = None) -> BertFolder:
+        """Check the folder suits a BERT mean-pooling encoder (``engine`` names the one asking, for the
+        error) and read it."""
+        from tokenizers import Tokenizer
+
+        folder = Path(model_path)
+        if not supports(model_path):
+            raise ConfigError(f"The model at {model_path} is not a BERT mean-pooling encoder "
+                              f"that the {engine} encoder can run.")
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        st_config = folder / "sentence_bert_config.json"
+        max_len = json.loads(st_config.read_text(encoding="utf-8")).get("max_seq_length") \
+            if st_config.is_file() else None
+        window = int(max_tokens or max_len or config.get("max_position_embeddings", 512))
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tokenizer.enable_truncation(window)
+        tokenizer.no_padding()
+        return cls(config, window, tokenizer, int(config["num_attention_heads"]),
+                   float(config.get("layer_norm_eps", 1e-12)), _normalises(folder))
+
+
+def weight_prefix(weights: Any) -> str:
+    """"bert." when the safetensors name the encoder's weights under it, else ""."""
+    return "bert." if "bert.embeddings.word_embeddings.weight" in weights else ""
+
+
 class MiniLMEncoder(Embeddings):
     """BERT encoder + mean pooling + normalisation in NumPy; weights loaded lazily, once."""
 
@@ -109,27 +150,14 @@ class MiniLMEncoder(Embeddings):
         with self._lock:
             if self._ready:
                 return
-            folder = Path(self.model_path)
-            if not supports(self.model_path):
-                raise ConfigError(f"The model at {self.model_path} is not a BERT mean-pooling encoder "
-                                  "that the NumPy encoder can run.")
             import numpy as np
             from safetensors.numpy import load_file
-            from tokenizers import Tokenizer
 
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-            st_config = folder / "sentence_bert_config.json"
-            max_len = json.loads(st_config.read_text(encoding="utf-8")).get("max_seq_length") \
-                if st_config.is_file() else None
-            self.max_tokens = int(self._max_tokens or max_len or config.get("max_position_embeddings", 512))
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            self.tokenizer.enable_truncation(self.max_tokens)
-            self.tokenizer.no_padding()
-            w = load_file(str(folder / "model.safetensors"))
-            prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
-            self.heads = int(config["num_attention_heads"])
-            self.eps = float(config.get("layer_norm_eps", 1e-12))
-            self.normalise = _normalises(folder)
+            spec = BertFolder.read(self.model_path, "NumPy", self._max_tokens)
+            config, self.max_tokens, self.tokenizer = spec.config, spec.max_tokens, spec.tokenizer
+            self.heads, self.eps, self.normalise = spec.heads, spec.eps, spec.normalise
+            w = load_file(str(Path(self.model_path) / "model.safetensors"))
+            prefix = weight_prefix(w)
 
             def g(name: str) -> Any:
                 return np.ascontiguousarray(w[prefix + name], dtype=np.float32)

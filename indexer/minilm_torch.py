@@ -21,7 +21,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -29,8 +28,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from indexer.minilm import _normalises, embedder_name, supports
-from plans.errors import ConfigError
+from indexer.minilm import BertFolder, embedder_name, weight_prefix
 
 
 class TorchMiniLM(Embeddings):
@@ -51,28 +49,15 @@ class TorchMiniLM(Embeddings):
         with self._lock:
             if self._ready:
                 return
-            folder = Path(self.model_path)
-            if not supports(self.model_path):
-                raise ConfigError(f"The model at {self.model_path} is not a BERT mean-pooling encoder "
-                                  "that the PyTorch encoder can run.")
             import torch
             from safetensors.torch import load_file
-            from tokenizers import Tokenizer
 
             torch.set_num_threads(max(1, os.cpu_count() or 1))
-            config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-            st_config = folder / "sentence_bert_config.json"
-            max_len = json.loads(st_config.read_text(encoding="utf-8")).get("max_seq_length") \
-                if st_config.is_file() else None
-            self.max_tokens = int(max_len or config.get("max_position_embeddings", 512))
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            self.tokenizer.enable_truncation(self.max_tokens)
-            self.tokenizer.no_padding()
-            w = load_file(str(folder / "model.safetensors"))
-            prefix = "bert." if "bert.embeddings.word_embeddings.weight" in w else ""
-            self.heads = int(config["num_attention_heads"])
-            self.eps = float(config.get("layer_norm_eps", 1e-12))
-            self.normalise = _normalises(folder)
+            spec = BertFolder.read(self.model_path, "PyTorch")
+            config, self.max_tokens, self.tokenizer = spec.config, spec.max_tokens, spec.tokenizer
+            self.heads, self.eps, self.normalise = spec.heads, spec.eps, spec.normalise
+            w = load_file(str(Path(self.model_path) / "model.safetensors"))
+            prefix = weight_prefix(w)
 
             def g(name: str) -> Any:
                 return w[prefix + name].to(torch.float32).contiguous()
