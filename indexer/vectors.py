@@ -168,21 +168,16 @@ class VectorStore:
 
     def delete_files(self, files: set[str]) -> None:
         """Remove every passage of these files."""
-        names = sorted(files)
-        try:
-            for i in range(0, len(names), 100):
-                chunk = names[i:i + 100]
-                self.collection.delete(where={"file": chunk[0]} if len(chunk) == 1 else {"file": {"$in": chunk}})
-        except Exception as exc:
-            raise StoreError(f"Deleting from the vector store failed: {exc}") from exc
+        self._delete_where("file", files)
 
     def delete_tags(self, tags: set[str]) -> None:
         """Server mode: remove the passages of these file versions (no generation kept holds them)."""
-        names = sorted(tags)
+        self._delete_where("tag", tags)
+
+    def _delete_where(self, field: str, values: set[str]) -> None:
         try:
-            for i in range(0, len(names), 100):
-                chunk = names[i:i + 100]
-                self.collection.delete(where={"tag": chunk[0]} if len(chunk) == 1 else {"tag": {"$in": chunk}})
+            for chunk in _chunks(sorted(values)):
+                self.collection.delete(where=_any_of(field, chunk))
         except Exception as exc:
             raise StoreError(f"Deleting from the vector store failed: {exc}") from exc
 
@@ -206,13 +201,10 @@ class VectorStore:
         mode also holds the previous generation's versions of changed files until the next run)."""
         if self.live is None:
             return self.count()
-        tags = sorted(self.live)
         n = 0
         try:
-            for i in range(0, len(tags), 100):
-                chunk = tags[i:i + 100]
-                n += len(self.collection.get(where={"tag": chunk[0]} if len(chunk) == 1 else
-                                             {"tag": {"$in": chunk}}, include=[])["ids"])
+            for chunk in _chunks(sorted(self.live)):
+                n += len(self.collection.get(where=_any_of("tag", chunk), include=[])["ids"])
         except Exception as exc:
             raise StoreError(f"The vector store cannot be reached: {exc}") from exc
         return n
@@ -244,7 +236,7 @@ class VectorStore:
             return self._query_among(vec, k, passage_ids)
         where = None
         if plan_ids:
-            where = {"plan_id": plan_ids[0]} if len(plan_ids) == 1 else {"plan_id": {"$in": plan_ids}}
+            where = _any_of("plan_id", plan_ids)
         want = n = max(1, k * 3)
         while True:
             try:  # the section is in the passage's id: no metadata to read back
@@ -299,6 +291,16 @@ def _best_per_section(ids: list[str], sims: list[float], k: int) -> list[tuple[s
 
 def collection_name(settings: Settings, generation: str) -> str:
     return f"{settings.collection}-{generation}"
+
+
+def _chunks(values: list[str], size: int = 100) -> list[list[str]]:
+    """The values in runs of ``size`` (one Chroma filter each)."""
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _any_of(field: str, values: list[str]) -> dict[str, Any]:
+    """A Chroma metadata filter: ``field`` is one of ``values``."""
+    return {field: values[0]} if len(values) == 1 else {field: {"$in": values}}
 
 
 class LazyVectorStore:
