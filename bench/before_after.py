@@ -21,12 +21,11 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, latency_summary, machine  # noqa: E402
+from bench.common import ROOT, latency_summary, machine, time_to_first_line  # noqa: E402
 
 QUESTION = "Who is implementing the PAMECA V project in Albania?"
 WARM = r"""
@@ -71,16 +70,7 @@ def check_side(src: Path, data: Path) -> None:
 
 
 def cold(src: Path, data: Path) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(plans_cmd("ask", QUESTION), env=side_env(src, data), cwd=src,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    first = proc.stdout.readline()
-    took = time.perf_counter() - t0
-    proc.stdout.read()
-    proc.wait()
-    if proc.returncode != 0 or not first.strip():
-        raise SystemExit(f"`plans ask` failed in {src}")
-    return took
+    return time_to_first_line(plans_cmd("ask", QUESTION), env=side_env(src, data), cwd=src)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine, run_measured  # noqa: E402
+from bench.common import ROOT, machine, run_measured, write_result  # noqa: E402
 
 WINDOW_TOKENS = 200
 
@@ -164,9 +164,7 @@ def main() -> None:
     if "index_before" in med:
         result["ratio_before_to_reference"] = round(med["index_before"] / med["reference"], 3)
         result["before_tree"] = str(args.before)
-    out_path = Path(args.json)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out_path = write_result(args.json, result)
     print(json.dumps({k: result[k] for k in ("median_s", "ratio_index_to_reference")}
                      | ({"ratio_before_to_reference": result["ratio_before_to_reference"]}
                         if "index_before" in med else {})))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
@@ -57,6 +58,29 @@ def run_measured(cmd: list[str], *, env: dict | None = None, cwd: Path | None = 
             peak = float(line.split()[1])
             break
     return proc.returncode, out, err, wall, peak
+
+
+def time_to_first_line(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None) -> float:
+    """Seconds from launching ``cmd`` to its first line of output (a cold ``plans ask``'s answer);
+    the process is then read to its end. Exits the bench when it fails or prints nothing."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    took = time.perf_counter() - t0
+    proc.stdout.read()
+    proc.wait()
+    if proc.returncode != 0 or not first.strip():
+        raise SystemExit(f"`{' '.join(cmd[-3:])}` failed in {cwd} (exit {proc.returncode})")
+    return took
+
+
+def write_result(path: Path | str, result: dict) -> Path:
+    """Write a bench's result as indented JSON (its folder made if needed); returns the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return out
 
 
 def own_peak_rss_mb() -> float:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine, run_measured  # noqa: E402
+from bench.common import ROOT, machine, run_measured, write_result  # noqa: E402
 
 WINDOW = 256  # the model's max_seq_length
 
@@ -196,10 +196,7 @@ def main() -> None:
         r["share_of_reference_rate"] = round(r["tokens_per_s"] / ref_rate, 3)
     if "before" in runs and "after" in runs:
         result["speedup_after_over_before"] = round(runs["before"]["seconds"] / runs["after"]["seconds"], 2)
-    out_path = Path(args.json)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {out_path}")
+    print(f"written to {write_result(args.json, result)}")
 
 
 if __name__ == "__main__":

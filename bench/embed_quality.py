@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, run_measured  # noqa: E402
+from bench.common import ROOT, run_measured, write_result  # noqa: E402
 
 GOLD = ("eval/gold/dev.jsonl", "eval/gold/dev2.jsonl")
 KEEP = ("n", "answer_accuracy", "refusal_accuracy", "false_refusals", "hit_at_k", "mrr", "citation_hit")
@@ -72,10 +72,7 @@ def main() -> None:
         out[stem] = {"before": {k: b[k] for k in KEEP}, "after": {k: a[k] for k in KEEP}, "items_changed": changed}
         print(f"{stem}: before {json.dumps(out[stem]['before'])}\n{' ' * len(stem)}  after  "
               f"{json.dumps(out[stem]['after'])}; {len(changed)} items changed", flush=True)
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {path}")
+    print(f"written to {write_result(args.json, out)}")
 
 
 if __name__ == "__main__":

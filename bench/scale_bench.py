@@ -49,6 +49,7 @@ from bench.common import (  # noqa: E402
     own_peak_rss_mb,
     proc_status_mb,
     run_measured,
+    time_to_first_line,
 )
 
 BIN = Path(sys.executable).parent
@@ -290,15 +291,8 @@ def serve_and_ask(corpus: Path, data: Path, chroma_url: str, questions: list[dic
 def cold_ask(corpus: Path, data: Path, chroma_url: str, question: str, runs: int) -> dict:
     to_answer = []
     for _ in range(runs):
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([str(BIN / "plans"), "ask", question], env=plans_env(corpus, data, chroma_url),
-                                cwd=data.parent, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        first = proc.stdout.readline()
-        to_answer.append(time.perf_counter() - t0)
-        proc.stdout.read()
-        proc.wait()
-        if proc.returncode != 0 or not first.strip():
-            raise SystemExit(f"`plans ask` failed (exit {proc.returncode})")
+        to_answer.append(time_to_first_line([str(BIN / "plans"), "ask", question],
+                                            env=plans_env(corpus, data, chroma_url), cwd=data.parent))
     return {"runs": runs, "median_s": round(statistics.median(to_answer), 2),
             "all_s": [round(x, 2) for x in to_answer]}
 

@@ -12,30 +12,20 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import machine  # noqa: E402
+from bench.common import machine, time_to_first_line  # noqa: E402
 
 
 def cold(src: str, data: str, corpus: str, question: str) -> float:
     env = dict(os.environ, PYTHONPATH=src, PLANS_DATA_DIR=data, PLANS_CORPUS_DIR=corpus, PLANS_LLM="",
                HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", "from bots.cli import main; main()", "ask", question], env=env,
-                            cwd=src, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert proc.stdout is not None
-    first = proc.stdout.readline()  # the answer's first line
-    took = time.perf_counter() - t0
-    proc.stdout.read()
-    proc.wait()
-    if proc.returncode != 0 or not first.strip():
-        raise SystemExit(f"`plans ask` failed in {src} (exit {proc.returncode})")
-    return took
+    return time_to_first_line([sys.executable, "-c", "from bots.cli import main; main()", "ask", question],
+                              env=env, cwd=Path(src))
 
 
 def main() -> None:
