@@ -24,6 +24,7 @@ from assistant.compose import (
     cut_at_line,
     days_phrase,
     lead_sentence,
+    not_stated,
     render_action,
     render_unit,
     shorten,
@@ -337,11 +338,9 @@ class Answerer:
                 and all(u.section.id == chosen[0].section.id for u in chosen):
             # the plan states this fact for its actions as a rule, and not for this one: an honest
             # partial answer ("The plan does not say who drives B.1. What it says of it: …")
-            missing = MISSING_FACT[reading.route].format(subject.number or "this action")
-            return Answer(answer=f"The plan does not say {missing}. What it says of it: {text}",
-                          citations=tuple(cites.items), refused=True, route=reading.route, as_of=as_of,
-                          retrieved=retrieved, meta={"refusal_reason": f"{missing} is not stated",
-                                                     "subject": subject.id})
+            said, why = not_stated(subject, reading.route, text)
+            return Answer(answer=said, citations=tuple(cites.items), refused=True, route=reading.route,
+                          as_of=as_of, retrieved=retrieved, meta=why)
         if heading_says:
             plan = self.ctx.records.plan(chosen[0].section.plan_id).short_name
             text = (f"The {plan} plan's heading says: “{heading_says.group(1)}” "

@@ -145,6 +145,15 @@ MISSING_FACT = {Route.DRIVER: "who drives {}", Route.FUNDING: "how {} is funded"
                 Route.DEADLINE: "when {} is due"}
 
 
+def not_stated(a: Action, route: Route, shown: str, name: str = "this action") -> tuple[str, dict[str, str]]:
+    """An honest partial answer when the plan does not state the fact a question of this route asks of
+    the action: its text ("The plan does not say who drives B.1. What it says of it: …") and the
+    answer's meta (why it is refused, which action)."""
+    missing = MISSING_FACT[route].format(a.number or name)
+    return (f"The plan does not say {missing}. What it says of it: {shown}",
+            {"refusal_reason": f"{missing} is not stated", "subject": a.id})
+
+
 def states(a: Action, route: Route) -> bool:
     """Does the plan state the fact a question of this route asks of the action?"""
     if route == Route.DRIVER:

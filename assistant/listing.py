@@ -16,7 +16,7 @@ from datetime import date
 from assistant import vocab
 from assistant.action_index import number_key
 from assistant.answering import Answerer, Query
-from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, shorten, states
+from assistant.compose import Citations, lead_sentence, not_stated, render_action, shorten, states
 from assistant.kinds.base import Context
 from assistant.models import Answer
 from assistant.names import NameTable
@@ -138,8 +138,7 @@ def _render(ans: Answerer, actions: list[Action], what: str, as_of: date, readin
     if not head and len(actions) == 1:  # one action asked for by number: the asked fact first, in a sentence
         x = actions[0]
         if not states(x, reading.route):  # an honest partial answer: the fact is not stated
-            missing = MISSING_FACT[reading.route].format(x.number or "this action")
-            text = f"The plan does not say {missing}. What it says of it: {lines[0]}"
+            text, _ = not_stated(x, reading.route, lines[0])
             return replace(_answer(text, cites, reading, as_of, actions, what), refused=True)
         head = lead_sentence(x, reading.route, cites.cite(ctx.records.section(x.section_id)))
         return _answer(head + "\n" + lines[0], cites, reading, as_of, actions, what)

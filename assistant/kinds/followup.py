@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from assistant.compose import MISSING_FACT, Citations, lead_sentence, render_action, shorten, states
+from assistant.compose import Citations, lead_sentence, not_stated, render_action, shorten, states
 from assistant.compose import _day as day_words  # "14 June 2019", as the answers write a day
 from assistant.deadlines import TIME_WORDS
 from assistant.kinds.base import Ask, Context
@@ -116,11 +116,9 @@ class FollowUpKind:
                              as_of=ask.as_of, period=ctx.periods.get(a.plan), brief=True, focus=route,
                              show_due=route == Route.DEADLINE)
         if not states(a, route):
-            missing = MISSING_FACT[route].format(a.number or "it")
-            text = f"The plan does not say {missing}. What it says of it: {line}"
+            text, why = not_stated(a, route, line, name="it")
             return Answer(answer=text, citations=tuple(cites.items), refused=True, route=route, as_of=ask.as_of,
-                          retrieved=(a.section_id,), meta={"refusal_reason": f"{missing} is not stated",
-                                                           "subject": a.id})
+                          retrieved=(a.section_id,), meta=why)
         # the asked fact only, then which action it is about: the previous answer showed the rest, so a
         # follow-up narrows ("and who funds it?" -> the funding, "when does it end?" -> the end date)
         ref = cites.cite(ctx.records.section(a.section_id))
