@@ -53,7 +53,7 @@ class Assistant:
     """Holds the index (records, vectors, lexicon) and the conversation memory."""
 
     def __init__(self, settings: Settings, *, embedder: Embeddings | None = None,
-                 records: RecordStore | None = None, vectors: VectorStore | None = None) -> None:
+                 records: RecordStore | None = None, vectors: VectorStore | LazyVectorStore | None = None) -> None:
         self.settings = settings
         self.llm = None  # optional phrasing model (PLANS_LLM), checked first so a bad value fails fast
         if settings.llm:

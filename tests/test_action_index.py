@@ -167,3 +167,42 @@ def test_the_vector_store_opens_only_for_a_search_by_meaning(tmp_path_factory):
     assert not fresh.vectors.is_open
     fresh.ask("Which plans say something about money laundering?")
     assert fresh.vectors.is_open and fresh.vectors.count() > 0
+
+
+def test_plan_periods_are_parsed_when_asked_for():
+    from indexer.models import DateRange
+    from indexer.records import PlanHorizons
+
+    h = PlanHorizons({"a": "2018-2020", "b": "", "c": ""}, {"c": (2011, 2013)})
+    assert not h._done  # nothing parsed at start
+    a = h.get("a")
+    assert a is not None and (a.start.year, a.end.year) == (2018, 2020) and list(h._done) == ["a"]
+    assert h.get("b") is None and h.get("b", "none") == "none" and "b" not in h
+    assert h["c"] == DateRange(date(2011, 1, 1), date(2013, 12, 31), "year")  # the years its text mentions
+    assert sorted(h) == ["a", "c"] and len(h) == 2
+    with pytest.raises(KeyError):
+        h["zzz"]
+
+
+def test_a_missing_vector_collection_is_a_clear_error_at_the_first_search(tmp_path_factory):
+    # the store is opened on first use: a collection that is gone does not stop answers by number, and
+    # the first search by meaning reports it as open_vectors does (IndexMissingError, "run `plans index`")
+    from indexer.vectors import LazyVectorStore
+    from plans.errors import IndexMissingError
+
+    base = tmp_path_factory.mktemp("vectors-missing")
+    settings, _ = synthetic_index(base, 1, seed=9)
+    opened = []
+
+    def gone():
+        opened.append(1)
+        raise IndexMissingError("The vector index plans-x is missing; run `plans index`.")
+
+    fresh = Assistant(settings, embedder=FakeEmbedder(), vectors=LazyVectorStore(gone))
+    number = fresh.actions[0]
+    plan = fresh.records.plan(number.plan)
+    answer = fresh.ask(f"Who is responsible for action {number.number} in the {plan.short_name} plan?")
+    assert not answer.refused and not opened  # answered without the vectors
+    with pytest.raises(IndexMissingError, match="run `plans index`"):
+        fresh.ask("Which plans say something about money laundering?")
+    assert opened
