@@ -102,6 +102,31 @@ def one_plan_assistant(base: Path, name: str, text: str):
     return Assistant(settings, embedder=FakeEmbedder())
 
 
+def stored_passages(settings, file: str, generation: str | None = None, vectors=None):
+    """The passages of ``file`` that a generation's vector store holds (the serving one unless
+    ``generation`` is given), their texts cut again from that generation's records as the indexer
+    cut them, and their stored vectors. Fails if the store holds a passage the records do not make."""
+    from indexer.embed import FakeEmbedder
+    from indexer.pipeline import current_generation, records_path
+    from indexer.store import RecordStore
+    from indexer.vectors import VectorStore, passages_for
+
+    generation = generation or current_generation(settings)
+    store = RecordStore(records_path(settings, generation))
+    try:
+        made = {p.id: p for row in store.embed_texts(sorted({s.plan_id for s in store.sections()}))
+                if row[2] == file for p in passages_for(*row)}
+        if vectors is None:
+            name, tags = store.meta("collection"), frozenset(store.file_tags())
+            vectors = VectorStore.open(settings, generation=generation, embedder=FakeEmbedder(),
+                                       name=name or None, live=tags or None)
+    finally:
+        store.close()
+    ids, vecs = vectors.stored(file)
+    assert set(ids) <= set(made), f"passages in the vector store the records do not make: {set(ids) - set(made)}"
+    return [made[i] for i in ids], vecs
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged MiniLM, loaded once."""

@@ -23,7 +23,7 @@ from indexer.parse import parse_document
 from indexer.pipeline import current_generation, open_records, open_vectors, plan_id_for, run_index
 from indexer.tables import row_actions
 from indexer.text import strip_markup
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, make_settings, stored_passages
 
 CICA = "cica-action-plan-new-challenges-2008.txt"
 ECO = "eco-plan-of-action-transnational-organized-crime.txt"
@@ -95,7 +95,7 @@ def test_a_file_with_a_1_mb_single_line_is_indexed(tmp_path) -> None:
     long_sections = store.sections(plan_id=plan_id_for("long-line-plan.txt"))
     assert long_sections and store.search("quokkaberry", k=3)
     assert sum(len(x.text) for x in long_sections) >= len(line) - 10
-    docs, vectors = open_vectors(settings, FakeEmbedder()).passages_of("long-line-plan.txt")
+    docs, vectors = stored_passages(settings, "long-line-plan.txt")
     assert len(docs) > 100 and len(vectors) == len(docs)  # cut into windows, all of it embedded
     assert all(len(p.text) < 2000 for p in docs)
 

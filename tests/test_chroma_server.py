@@ -20,9 +20,9 @@ from indexer import pipeline
 from indexer.embed import FakeEmbedder
 from indexer.pipeline import current_generation, open_records, open_vectors, records_path, run_index
 from indexer.store import RecordStore
-from indexer.vectors import VectorStore, passages_for
+from indexer.vectors import passages_for, tag_of
 from plans.errors import StoreError
-from tests.conftest import make_settings
+from tests.conftest import make_settings, stored_passages
 
 pytestmark = pytest.mark.slow
 
@@ -142,20 +142,19 @@ def test_index_into_a_chroma_server(server_settings) -> None:
     assert cica_only and all(sid.startswith("cica-") for sid, _ in cica_only)
 
 
-def _all_passages(settings, file: str) -> list[str]:
-    """Every passage text of a file in the index's collection, whatever generation it serves."""
+def _all_tags(settings, file: str) -> set[str]:
+    """The file-version tags of every passage of a file in the index's collection, whatever
+    generation it serves (the collection keeps no texts: a version is known by its tag)."""
     vs = open_vectors(settings, FakeEmbedder())
-    return vs.collection.get(where={"file": file}, include=["documents"])["documents"]
+    return {tag_of(i) for i in vs.collection.get(where={"file": file}, include=[])["ids"]}
 
 
-def _generation_view(settings, generation: str):
-    """The vector store as a process that opened ``generation`` sees it (its collection, its tags)."""
+def _tags(settings, generation: str) -> set[str]:
     store = RecordStore(records_path(settings, generation))
     try:
-        name, tags = store.meta("collection"), frozenset(store.file_tags())
+        return store.file_tags()
     finally:
         store.close()
-    return VectorStore.open(settings, generation=generation, embedder=FakeEmbedder(), name=name, live=tags)
 
 
 def test_reindex_with_one_file_changed_shares_the_collection(server_settings) -> None:
@@ -165,11 +164,11 @@ def test_reindex_with_one_file_changed_shares_the_collection(server_settings) ->
                     encoding="utf-8")
     second = _index(server_settings)
     assert second.indexed == [CICA] and len(second.unchanged) == 4
-    assert second.passages_embedded == len(_generation_view(server_settings, second.generation).passages_of(CICA)[0])
+    assert second.passages_embedded == len(stored_passages(server_settings, CICA, second.generation)[0])
     assert current_generation(server_settings) == second.generation
     vs = open_vectors(server_settings, FakeEmbedder())
     assert vs.live_count() == _passages(server_settings)
-    docs, vectors = vs.passages_of(CICA)
+    docs, vectors = stored_passages(server_settings, CICA, vectors=vs)
     assert any("forged" in p.text for p in docs) and not any("lost and stolen" in p.text for p in docs)
     assert len(vectors) == len(docs)
     prefix = server_settings.collection
@@ -177,14 +176,16 @@ def test_reindex_with_one_file_changed_shares_the_collection(server_settings) ->
     assert _collections(server_settings) == {f"{prefix}-{first.generation}"}
     # ... and the previous generation, kept one step back (a reader may still hold it), still
     # sees its own version of the file and nothing of the new one
-    old_docs, _ = _generation_view(server_settings, first.generation).passages_of(CICA)
+    old_docs, _ = stored_passages(server_settings, CICA, first.generation)
     assert any("lost and stolen" in p.text for p in old_docs) and not any("forged" in p.text for p in old_docs)
     (Path(server_settings.corpus_dir) / ECO).unlink()
+    first_cica = _all_tags(server_settings, CICA) - _tags(server_settings, second.generation)
+    assert len(first_cica) == 1  # the first version's passages, under its own tag
     third = _index(server_settings)
     assert third.removed == [ECO] and third.plans == 4
     # the first generation is gone, and with it the passages only it held
-    assert not any("lost and stolen" in t for t in _all_passages(server_settings, CICA))
-    assert _all_passages(server_settings, ECO)  # the second generation, one step back, still holds ECO
+    assert not _all_tags(server_settings, CICA) & first_cica
+    assert _all_tags(server_settings, ECO)  # the second generation, one step back, still holds ECO
     assert open_vectors(server_settings, FakeEmbedder()).live_count() == _passages(server_settings)
     # nothing changed: nothing to do, no new collection
     again = _index(server_settings)
@@ -196,7 +197,7 @@ def test_reindex_with_one_file_changed_shares_the_collection(server_settings) ->
     cica.write_text(cica.read_text(encoding="utf-8").replace("forged", "counterfeit"), encoding="utf-8")
     _index(server_settings)
     assert _collections(server_settings) == {f"{prefix}-{forced.generation}"}
-    assert not _all_passages(server_settings, ECO)
+    assert not _all_tags(server_settings, ECO)
 
 
 def _same(got: list, want: list) -> bool:
@@ -221,7 +222,7 @@ def test_incremental_run_leaves_the_old_generation_answering_until_the_switch(se
     def checked_swap(settings, generation):
         # the new generation is complete: its passages are all in the collection already
         assert current_generation(settings) == first.generation
-        assert _generation_view(settings, generation).passages_of(CICA)[0]
+        assert stored_passages(settings, CICA, generation)[0]
         seen["during"] = [old_view.query(q, k=8) for q in questions]
         seen["fresh"] = [open_vectors(settings, FakeEmbedder()).query(q, k=8) for q in questions]
         real_swap(settings, generation)
@@ -252,16 +253,17 @@ def test_a_crash_mid_index_leaves_the_old_generation_serving(server_settings, mo
         _index(server_settings)
     monkeypatch.undo()
     assert current_generation(server_settings) == first.generation
-    assert any("forged" in t for t in _all_passages(server_settings, CICA))  # written, not seen:
+    crashed = _all_tags(server_settings, CICA) - _tags(server_settings, first.generation)
+    assert len(crashed) == 1  # the new version's passages were written, under their own tag, not seen:
     fresh = open_vectors(server_settings, FakeEmbedder())
     assert _same([fresh.query("Interpol database on lost and stolen documents", k=8)], [before])
-    docs, _ = fresh.passages_of(CICA)
-    assert docs and not any("forged" in p.text for p in docs)
+    docs, _ = stored_passages(server_settings, CICA, vectors=fresh)
+    assert docs and not any("forged" in p.text for p in docs) and not {p.tag for p in docs} & crashed
     # the next run builds on the generation that serves and removes what the crashed one wrote
     cica.write_text(original.replace("lost and stolen", "counterfeit"), encoding="utf-8")
     after = _index(server_settings)
     assert after.indexed == [CICA] and current_generation(server_settings) == after.generation
-    assert not any("forged" in t for t in _all_passages(server_settings, CICA))
+    assert not _all_tags(server_settings, CICA) & crashed
     assert open_vectors(server_settings, FakeEmbedder()).live_count() == _passages(server_settings)
 
 

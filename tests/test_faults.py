@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 import indexer.pipeline as pipeline
 from indexer.embed import FakeEmbedder
 from indexer.pipeline import current_generation, open_records, open_vectors, records_path, run_index
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, stored_passages
 
 CICA = "cica-action-plan-new-challenges-2008.txt"
 CICA_ID = "cica-action-plan-new-challenges-2008"
@@ -119,7 +119,7 @@ def test_sigkill_mid_index_leaves_the_previous_index_serving(fake_settings, tmp_
     found = store.search(WORD, k=5)
     assert found and store.section(found[0][0]).plan_id == CICA_ID
     vs = open_vectors(fake_settings, FakeEmbedder())
-    docs, _ = vs.passages_of(CICA)
+    docs, _ = stored_passages(fake_settings, CICA, vectors=vs)
     assert any(WORD in p.text for p in docs)
 
 

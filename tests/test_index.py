@@ -26,6 +26,7 @@ from indexer.pipeline import (
 from indexer.tables import row_actions
 from indexer.vectors import VectorStore, passages_for
 from plans.errors import IndexMissingError
+from tests.conftest import stored_passages
 
 CICA = "cica-action-plan-new-challenges-2008.txt"
 ECO = "eco-plan-of-action-transnational-organized-crime.txt"
@@ -181,7 +182,7 @@ def test_changing_one_file_reparses_only_it(fake_settings) -> None:
     assert not any("lost and stolen" in t for t in texts)
     assert not [sid for sid, _ in store.search("stolen", k=50) if sid.startswith(cica)]
     vs = open_vectors(fake_settings, FakeEmbedder())
-    docs, _ = vs.passages_of(CICA)
+    docs, _ = stored_passages(fake_settings, CICA, vectors=vs)
     assert any("forged travel documents" in p.text for p in docs)
     assert not any("lost and stolen" in p.text for p in docs)
     # ... and every other plan is carried over untouched
@@ -208,7 +209,7 @@ def test_deleting_a_file_removes_its_records(fake_settings) -> None:
     assert store.search("Interpol I 24/7 System", plan_ids=[eco]) == []
     vs = open_vectors(fake_settings, FakeEmbedder())
     assert vs.query("terrorism", plan_ids=[eco]) == []
-    assert vs.passages_of(ECO) == ([], [])
+    assert vs.stored(ECO) == ([], [])
     _, _, n_pas = expected_counts(Path(fake_settings.corpus_dir))
     assert vs.count() == n_pas
 
