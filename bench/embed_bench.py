@@ -15,7 +15,8 @@ Two parts:
   seconds are ``run_index``'s own (the model is loaded before, reported apart); tokens/s is the
   corpus's word pieces over those seconds, as in the issue.
 
-Run: ``.venv/bin/python bench/embed_bench.py [--scale 10] [--before /path/to/older/tree]``.
+Run: ``.venv/bin/python bench/embed_bench.py [--scale 10] [--before /path/to/older/tree]
+[--also PLANS_INDEX_INT8=1] [--label before=...]``.
 Writes ``bench/results/embed.json``. Not a test.
 """
 
@@ -131,6 +132,10 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/plans-embed-bench")
     ap.add_argument("--before", default="", help="an older code tree to index the same corpus too")
     ap.add_argument("--no-after", action="store_true", help="only the --before tree (and the reference)")
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=VALUE",
+                    help="index once more with this tree and these settings (e.g. PLANS_INDEX_INT8=1)")
+    ap.add_argument("--label", action="append", default=[], metavar="SIDE=TEXT",
+                    help="how the tables name a side (before, after, also)")
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "embed.json"))
     args = ap.parse_args()
 
@@ -159,12 +164,13 @@ def main() -> None:
         print(f"reference: {json.dumps(r)}", flush=True)
         return r
 
-    def index(tree: Path, name: str) -> dict:
+    def index(tree: Path, name: str, settings: dict[str, str] | None = None) -> dict:
         data = work / f"data-{name}"
         shutil.rmtree(data, ignore_errors=True)
         code, out, err, wall, peak = run_measured(
             [sys.executable, str(tree / "bench" / "scale_bench.py"), "_index", "--corpus", str(corpus),
-             "--data", str(data), "--embed", "model"], env=dict(env, PYTHONPATH=str(tree)), cwd=tree)
+             "--data", str(data), "--embed", "model"], env=dict(env, PYTHONPATH=str(tree), **(settings or {})),
+            cwd=tree)
         shutil.rmtree(data, ignore_errors=True)
         if code != 0:
             raise SystemExit(f"indexing ({name}) failed:\n{err[-2000:]}")
@@ -183,6 +189,8 @@ def main() -> None:
         runs["before"] = index(Path(args.before).resolve(), "before")
     if not args.no_after:
         runs["after"] = index(ROOT, "after")
+    if args.also:
+        runs["also"] = index(ROOT, "also", dict(kv.split("=", 1) for kv in args.also))
     refs.append(reference())
     ref_rate = statistics.median(r["window_tokens_per_s"] for r in refs)
     result = {
@@ -190,7 +198,8 @@ def main() -> None:
         "corpus": {"scale": args.scale, "seed": args.seed, "files": len(list(corpus.glob("*.txt"))),
                    "tokens": tokens},
         "workload": load, "reference": refs, "reference_window_tokens_per_s": ref_rate,
-        "runs": runs,
+        "runs": runs, "also_settings": args.also,
+        "labels": dict(kv.split("=", 1) for kv in args.label),
     }
     for r in runs.values():
         r["share_of_reference_rate"] = round(r["tokens_per_s"] / ref_rate, 3)

@@ -28,9 +28,9 @@ GOLD = ("eval/gold/dev.jsonl", "eval/gold/dev2.jsonl")
 KEEP = ("n", "answer_accuracy", "refusal_accuracy", "false_refusals", "hit_at_k", "mrr", "citation_hit")
 
 
-def evaluate(tree: Path, corpus: Path, work: Path, name: str) -> dict:
+def evaluate(tree: Path, corpus: Path, work: Path, name: str, extra: dict[str, str]) -> dict:
     data = work / f"data-{name}"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
+    env = dict(os.environ, **extra, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False",
                PLANS_CORPUS_DIR=str(corpus), PLANS_DATA_DIR=str(data), PLANS_CHROMA_URL="", PLANS_LLM="",
                PYTHONPATH=str(tree))
     code, out, err, wall, _ = run_measured([sys.executable, "-m", "bots.cli", "index", "--quiet"], env=env, cwd=tree)
@@ -51,7 +51,11 @@ def evaluate(tree: Path, corpus: Path, work: Path, name: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--before", required=True, help="the older code tree")
+    ap.add_argument("--before", default=str(ROOT), help="the older code tree (default: this one)")
+    ap.add_argument("--before-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting for the before side only (e.g. PLANS_INDEX_INT8=0)")
+    ap.add_argument("--after-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting for the after side only (e.g. PLANS_INDEX_INT8=1)")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "embed_quality.json"))
     args = ap.parse_args()
@@ -59,11 +63,13 @@ def main() -> None:
     try:
         corpus = work / "corpus"
         shutil.copytree(args.corpus, corpus)
-        sides = {"before": evaluate(Path(args.before).resolve(), corpus, work, "before"),
-                 "after": evaluate(ROOT, corpus, work, "after")}
+        env = {side: dict(kv.split("=", 1) for kv in getattr(args, f"{side}_env")) for side in ("before", "after")}
+        sides = {"before": evaluate(Path(args.before).resolve(), corpus, work, "before", env["before"]),
+                 "after": evaluate(ROOT, corpus, work, "after", env["after"])}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out: dict = {"measured": time.strftime("%Y-%m-%d %H:%M"), "before_tree": args.before}
+    out: dict = {"measured": time.strftime("%Y-%m-%d %H:%M"), "before_tree": args.before,
+                 "before_env": args.before_env, "after_env": args.after_env}
     for gold in GOLD:
         stem = Path(gold).stem
         b, a = sides["before"][stem], sides["after"][stem]

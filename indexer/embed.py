@@ -309,7 +309,7 @@ def make_embedder(settings: Settings, *, fake: bool = False) -> Embeddings:
     if supports(path):
         from indexer.minilm_torch import TorchMiniLM
 
-        return TorchMiniLM(path)
+        return TorchMiniLM(path, int8=settings.index_int8)
     return SentenceEmbedder(path)
 
 

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".plans"), description="Index generations (SQLite records + embedded Chroma).")
     embedding_model: str = Field("", description="A local sentence-transformers folder; empty = the packaged "
                                                  "all-MiniLM-L6-v2.")
+    index_int8: bool = Field(False, description="Index with int8 matrix products (faster on a CPU; vectors within "
+                                                "about 1% of float32's, questions still embedded in float32).")
     chroma_url: str = Field("", description="http://host:port of a `chroma run` server; empty = embedded "
                                             "Chroma under data_dir.")
     collection: str = Field("sections", description="Prefix of the Chroma collection names.")

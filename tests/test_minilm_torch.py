@@ -88,3 +88,38 @@ def test_a_part_is_pooled_from_the_texts_own_forward_pass(torch_encoder):
         # in context, yet nearer its own words alone than the other part's
         assert float(v @ alone[k]) > float(v @ alone[1 - k])
     assert spans([101, 5, 6, 5, 6, 102], [[5, 6], [5, 6], [9]]) == [(1, 3), (3, 5), (0, 0)]
+
+
+def test_int8_indexing_gives_nearly_the_float_vectors(torch_encoder):
+    """PLANS_INDEX_INT8: the layers' matrix products in int8. The vectors move a little (the
+    questions stay float32 and find the same passages in bench/embed_quality.py's study), and
+    they really are another computation, not the float one under another name."""
+    texts = TEXTS + ["Enhancing capacities of specialized bodies in charge of fighting corruption",
+                     "Exchange of information on money laundering and the financing of terrorism"]
+    quick = TorchMiniLM(packaged_model_path(), int8=True)
+    ours, theirs = quick.encode(texts), torch_encoder.encode(texts)
+    assert quick.int8 is True
+    cosines = (ours * theirs).sum(1)
+    assert cosines.min() > 0.97 and np.abs(ours - theirs).max() > 1e-4
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # each text is still nearest its own float vector
+    assert list((ours @ theirs.T).argmax(1)) == list(range(len(texts)))
+
+
+def test_int8_falls_back_to_float_when_pytorch_has_no_quantised_kernels(monkeypatch, torch_encoder, caplog):
+    import torch
+
+    def missing(*args, **kwargs):
+        raise RuntimeError("Didn't find engine for operation quantized::linear_prepack NoQEngine")
+
+    monkeypatch.setattr(torch.ops.quantized, "linear_prepack", missing)
+    emb = TorchMiniLM(packaged_model_path(), int8=True)
+    with caplog.at_level("WARNING"):
+        vecs = emb.encode(TEXTS)
+    assert emb.int8 is False and "indexing in float32" in caplog.text
+    assert np.abs(vecs - torch_encoder.encode(TEXTS)).max() < 1e-6
+
+
+def test_the_setting_turns_int8_on(tmp_path):
+    assert make_embedder(make_settings(tmp_path, tmp_path)).int8 is False
+    assert make_embedder(make_settings(tmp_path, tmp_path, index_int8=True)).int8 is True
