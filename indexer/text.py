@@ -16,6 +16,7 @@ _ANGLE_URL = re.compile(r"<(https?://[^>\s]+)>")
 _EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?!\w)")
 _WS = re.compile(r"\s+")
 _MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]+")
+_MARKUP_CHARS = frozenset("<*#&")  # every pattern of strip_markup, and html.unescape, needs one of these
 
 
 def strip_markup(text: str) -> str:
@@ -24,6 +25,8 @@ def strip_markup(text: str) -> str:
     >>> strip_markup("<p><u>Kosovo*</u></p> *Deadline:* Permanent")
     'Kosovo* Deadline: Permanent'
     """
+    if not _MARKUP_CHARS.intersection(text):  # most lines of a plan: nothing for the patterns below
+        return fold(text)
     text = _MD_HEADING.sub("", text)
     text = _ANGLE_URL.sub(r"\1", text)
     text = _INLINE_TAG.sub("", text)
