@@ -238,10 +238,13 @@ def embedder_tables() -> str:
                          f"| {r['outside_embedding_share']:.0%} "
                          f"| {r['sections_per_s']:.1f} | {r['tokens_per_s']:,.0f} | {r['tokens_per_s_wall']:,.0f} "
                          f"| {r['texts_embedded']:,} | {r['peak_rss_mb']:.0f} |")
-    qual = RESULTS / "embed_quality.json"
-    if qual.exists():
+    for qual, what in ((RESULTS / "embed_quality.json", "an index built by each"),
+                       (RESULTS / "embed_quality_int8.json", "an index built in float32 (before) and with "
+                                                             "`PLANS_INDEX_INT8=1` (after)")):
+        if not qual.exists():
+            continue
         d = json.loads(qual.read_text())
-        lines += ["", f"Answers and retrieval, `plans eval` on an index built by each (measured {d['measured']}):", "",
+        lines += ["", f"Answers and retrieval, `plans eval` on {what} (measured {d['measured']}):", "",
                   "| gold | code | questions | answer accuracy | hit@5 | MRR | citation hit | items changed |",
                   "|---|---|---|---|---|---|---|---|"]
         for gold in ("dev", "dev2"):
