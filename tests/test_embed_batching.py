@@ -10,6 +10,7 @@ import pytest
 from indexer.embed import DIM, EMBED_CHUNK, FakeEmbedder, embed_each_once, length_batches
 from indexer.pipeline import open_records, run_index
 from indexer.vectors import VectorStore
+from tests.conftest import stored_passages
 
 
 class Recording(FakeEmbedder):
@@ -82,11 +83,14 @@ def test_identical_passages_keep_their_own_ids_and_share_one_vector(fake_setting
     assert len(emb.calls) == -(-summary.texts_embedded // EMBED_CHUNK)
     store = open_records(fake_settings)
     vs = VectorStore.open(fake_settings, generation=summary.generation, embedder=FakeEmbedder())
-    got = vs.collection.get(include=["documents", "embeddings"])
+    got = vs.collection.get(include=[])
     assert len(got["ids"]) == len(set(got["ids"])) == summary.passages_embedded
     fake = FakeEmbedder()
-    for doc, vec in zip(got["documents"], got["embeddings"], strict=True):
-        assert np.allclose(vec, fake.embed_query(doc), atol=1e-6)
+    for file in {s.file for s in store.sections()}:  # each passage's vector is its own text's
+        passages, vecs = stored_passages(fake_settings, file, summary.generation)
+        assert passages and len(passages) == len(vecs)
+        for p, vec in zip(passages, vecs, strict=True):
+            assert np.allclose(vec, fake.embed_query(p.text), atol=1e-6)
     units = store.unit_vectors([s.id for s in store.sections()])
     assert sum(len(v) for v in units.values()) == summary.units_embedded
 
