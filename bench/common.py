@@ -75,6 +75,14 @@ def time_to_first_line(cmd: list[str], *, env: dict | None = None, cwd: Path | N
     return took
 
 
+def name_values(items: list[str], option: str) -> dict[str, str]:
+    """Repeated ``--option NAME=VALUE`` arguments as a dict; one without "=" stops the bench with a sentence."""
+    bad = [x for x in items if "=" not in x]
+    if bad:
+        raise SystemExit(f"{option} takes NAME=VALUE, not {bad[0]!r}")
+    return dict(x.split("=", 1) for x in items)
+
+
 def write_result(path: Path | str, result: dict) -> Path:
     """Write a bench's result as indented JSON (its folder made if needed); returns the path."""
     out = Path(path)

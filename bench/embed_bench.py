@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine, run_measured, write_result  # noqa: E402
+from bench.common import ROOT, machine, name_values, run_measured, write_result  # noqa: E402
 
 WINDOW = 256  # the model's max_seq_length
 
@@ -138,6 +138,7 @@ def main() -> None:
                     help="how the tables name a side (before, after, also)")
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "embed.json"))
     args = ap.parse_args()
+    also, labels = name_values(args.also, "--also"), name_values(args.label, "--label")  # before minutes of runs
 
     from bench import synth
     from plans.settings import packaged_model_path
@@ -190,7 +191,7 @@ def main() -> None:
     if not args.no_after:
         runs["after"] = index(ROOT, "after")
     if args.also:
-        runs["also"] = index(ROOT, "also", dict(kv.split("=", 1) for kv in args.also))
+        runs["also"] = index(ROOT, "also", also)
     refs.append(reference())
     ref_rate = statistics.median(r["window_tokens_per_s"] for r in refs)
     result = {
@@ -199,7 +200,7 @@ def main() -> None:
                    "tokens": tokens},
         "workload": load, "reference": refs, "reference_window_tokens_per_s": ref_rate,
         "runs": runs, "also_settings": args.also,
-        "labels": dict(kv.split("=", 1) for kv in args.label),
+        "labels": labels,
     }
     for r in runs.values():
         r["share_of_reference_rate"] = round(r["tokens_per_s"] / ref_rate, 3)

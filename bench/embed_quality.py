@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, run_measured, write_result  # noqa: E402
+from bench.common import ROOT, name_values, run_measured, write_result  # noqa: E402
 
 GOLD = ("eval/gold/dev.jsonl", "eval/gold/dev2.jsonl")
 KEEP = ("n", "answer_accuracy", "refusal_accuracy", "false_refusals", "hit_at_k", "mrr", "citation_hit")
@@ -59,11 +59,11 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "embed_quality.json"))
     args = ap.parse_args()
+    env = {side: name_values(getattr(args, f"{side}_env"), f"--{side}-env") for side in ("before", "after")}
     work = Path(tempfile.mkdtemp(prefix="plans-embed-quality-"))
     try:
         corpus = work / "corpus"
         shutil.copytree(args.corpus, corpus)
-        env = {side: dict(kv.split("=", 1) for kv in getattr(args, f"{side}_env")) for side in ("before", "after")}
         sides = {"before": evaluate(Path(args.before).resolve(), corpus, work, "before", env["before"]),
                  "after": evaluate(ROOT, corpus, work, "after", env["after"])}
     finally:
