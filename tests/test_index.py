@@ -107,6 +107,10 @@ def test_first_run_indexes_the_corpus(fake_settings) -> None:
     assert s.passages_embedded == n_pas == vector_count(fake_settings)
     assert current_generation(fake_settings) == s.generation
     assert "5 plans" in s.line() and "0 skipped" in s.line()
+    # the vector store keeps ids, vectors and metadata, no passage texts (the records hold them;
+    # Chroma's full-text index of texts took half of each insert)
+    got = open_vectors(fake_settings, FakeEmbedder()).collection.get(include=["documents"])
+    assert len(got["ids"]) == n_pas and not any(got["documents"])
 
     store = open_records(fake_settings)
     assert store.meta("complete") == "1" and store.meta("embedder") == "plans-fake"
