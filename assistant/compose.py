@@ -14,13 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 
 from assistant.evidence import Lexicon
 from assistant.intent import FORM_PATTERNS
 from assistant.models import Answer, Citation
 from assistant.route import Route
-from indexer.dates import next_due, parse_timeline
+from indexer.dates import next_due, timeline_dates
 from indexer.models import Action, DateRange, Section
 from indexer.records import due_date, within_period
 from indexer.store import RecordStore
@@ -241,12 +240,6 @@ def render_unit(text: str, section: Section, cites: Citations) -> str:
     if re.match(r"(?:Responsible|Deadline|Starting)\s*:", shown) and section.heading_path:
         shown = f"**{section.heading_path[-1]}** — {shown}"  # say what the lines belong to
     return f"{shown} {cites.cite(section, text)}"
-
-
-@lru_cache(maxsize=65536)
-def timeline_dates(text: str) -> tuple[DateRange, ...]:
-    """A timeline cell's date mentions, parsed once per distinct text."""
-    return tuple(parse_timeline(text).dates)
 
 
 def mentions_in_window(a: Action, window: tuple[date, date], period: DateRange | None = None) -> list[DateRange]:

@@ -13,6 +13,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from indexer.models import DateRange
 
@@ -244,6 +245,12 @@ def parse_timeline(text: str, *, context_year: int | None = None) -> Timeline:
         permanent=any(r.permanent for r in dates),
     )
     return Timeline(folded, parse_status(folded), overall, dates)
+
+
+@lru_cache(maxsize=65536)
+def timeline_dates(text: str) -> tuple[DateRange, ...]:
+    """A timeline cell's date mentions, parsed once per distinct text."""
+    return tuple(parse_timeline(text).dates)
 
 
 def _next_recurrence(recurrence: str, d: date) -> date | None:
