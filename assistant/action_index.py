@@ -99,42 +99,38 @@ class ActionIndex:
 
     # -- when -----------------------------------------------------------------------------------
     def dates(self) -> dict[str, Any]:
-        """Day numbers per action (NumPy arrays, built on first use): ``start``, ``end`` (NONE when
-        missing), ``mention_lo``/``mention_hi`` (the span of its timeline's dated mentions),
-        ``recurs_lo``/``recurs_hi`` (the span its recurring mentions can fall due in, within the
-        plan's period; NONE when none recurs), ``permanent``, ``recurrence`` (the record recurs)
-        and ``closed`` (done or permanent)."""
+        """Day numbers per action (NumPy arrays, read from the index on first use, no record
+        decoded): ``start``, ``end`` (NONE when missing), ``mention_lo``/``mention_hi`` (the span
+        of its timeline's dated mentions), ``recurs_lo``/``recurs_hi`` (the span its recurring
+        mentions can fall due in, within the plan's period; NONE when none recurs), ``due_lo``/
+        ``due_hi`` (a recurring action's own span within its plan's period, as ``due_date`` bounds
+        it), ``permanent``, ``recurrence`` (the record recurs) and ``closed`` (done or permanent)."""
         with self._lock:
             if self._dates is None:
                 import numpy as np
 
-                from assistant.compose import timeline_dates
-
-                n = len(self.actions)
-                arrays = {k: np.full(n, NONE, dtype=np.int64)
-                          for k in ("start", "end", "mention_lo", "mention_hi", "recurs_lo", "recurs_hi")}
-                flags = {k: np.zeros(n, dtype=bool) for k in ("recurrence", "permanent", "closed")}
-                for i, x in enumerate(self.actions):
-                    if x.start:
-                        arrays["start"][i] = x.start.toordinal()
-                    if x.end:
-                        arrays["end"][i] = x.end.toordinal()
-                    flags["recurrence"][i] = bool(x.recurrence)
-                    flags["permanent"][i] = x.status == "permanent"
-                    flags["closed"][i] = x.status in ("done", "permanent")
-                    spans, recurs = [], []
-                    for r in timeline_dates(x.timeline) if x.timeline else ():
-                        a, b = r.start or r.end, r.end or r.start
-                        if a and b:
-                            spans.append((a.toordinal(), b.toordinal()))
-                        if r.recurrence:  # falls due on or after its start, and not after its end
-                            r = within_period(r, self.periods.get(x.plan))
-                            recurs.append((r.start.toordinal() if r.start else 0, r.end.toordinal() if r.end else EVER))
-                    for name, pairs in (("mention", spans), ("recurs", recurs)):
-                        if pairs:
-                            arrays[f"{name}_lo"][i] = min(a for a, _ in pairs)
-                            arrays[f"{name}_hi"][i] = max(b for _, b in pairs)
-                self._dates = arrays | flags
+                d = self.store.action_days()
+                n = len(d["start"])
+                for k in ("recurs_lo", "recurs_hi"):
+                    d[k] = np.full(n, NONE, dtype=np.int64)
+                for pos, plan, lo, hi in self.store.action_recurring_mentions():
+                    r = within_period(DateRange(_from_day(lo), _from_day(hi), recurrence="recurs"),
+                                      self.periods.get(plan))
+                    a, b = (r.start.toordinal() if r.start else 0), (r.end.toordinal() if r.end else EVER)
+                    d["recurs_lo"][pos] = a if d["recurs_lo"][pos] == NONE else min(a, d["recurs_lo"][pos])
+                    d["recurs_hi"][pos] = max(b, d["recurs_hi"][pos])
+                d["due_lo"], d["due_hi"] = np.zeros(n, dtype=np.int64), np.full(n, EVER, dtype=np.int64)
+                runs = sorted((lo, plan) for plan, (lo, _) in self.plan_ranges.items())
+                firsts = np.asarray([lo for lo, _ in runs], dtype=np.int64)
+                recurring = np.flatnonzero(d["recurrence"])
+                plan_at = np.searchsorted(firsts, recurring, side="right") - 1  # each one's plan run
+                for pos, run in zip(recurring.tolist(), plan_at.tolist(), strict=True):
+                    start, end = int(d["start"][pos]), int(d["end"][pos])
+                    r = within_period(DateRange(_from_day(start), _from_day(end), recurrence="recurs"),
+                                      self.periods.get(runs[run][1]))
+                    d["due_lo"][pos] = r.start.toordinal() if r.start else 0
+                    d["due_hi"][pos] = r.end.toordinal() if r.end else EVER
+                self._dates = d
         return self._dates
 
     def _select(self, positions: list[int], mask: Any) -> list[int]:
@@ -158,13 +154,45 @@ class ActionIndex:
         d = self.dates()
         return self._select(positions, (d["end"] >= lo.toordinal()) & (d["end"] <= hi.toordinal()))
 
-    def may_fall_due(self, positions: list[int], as_of: date) -> list[int]:
-        """Those of ``positions`` that ``due_date`` can find due on or after ``as_of``: not
-        permanent, and recurring, ending then or later, or (with no end) starting then or later."""
+    def _earliest_due(self, as_of: date) -> tuple[Any, Any]:
+        """Per action, the day ``due_date(action, as_of)`` gives, exactly for one that does not
+        recur (its end from ``as_of`` on, or with no end its start), and a lower bound for one that
+        does (the later of ``as_of`` and the start of its span within its plan's period, a recurrence
+        falling due at the end of a period that contains or follows that day), with whether it can
+        be due at all (not permanent; a recurring one's span not over before ``as_of``)."""
+        import numpy as np
+
         d = self.dates()
         day = as_of.toordinal()
-        due = d["recurrence"] | (d["end"] >= day) | ((d["end"] == NONE) & (d["start"] >= day))
-        return self._select(positions, due & ~d["permanent"])
+        single = np.where(d["end"] != NONE, d["end"], d["start"])  # what a non-recurring one is due on
+        due = np.where(d["recurrence"], np.maximum(d["due_lo"], day), single)
+        can = np.where(d["recurrence"], d["due_hi"] >= day, single >= day) & ~d["permanent"]
+        return due, can
+
+    def may_fall_due(self, positions: list[int], as_of: date, until: date | None = None) -> list[int]:
+        """Those of ``positions`` that ``due_date`` can find due on or after ``as_of`` (and, with
+        ``until``, not after it): a superset, exact for actions that do not recur."""
+        due, can = self._earliest_due(as_of)
+        if until is not None:
+            can &= due <= until.toordinal()
+        return self._select(positions, can)
+
+    def may_be_due_first(self, positions: list[int], as_of: date) -> list[int]:
+        """Those of ``positions`` that can hold the first date ``due_date`` gives from ``as_of`` on:
+        every action whose earliest possible due day is not after the first exact one of an action
+        that does not recur (a superset of those due on that first date)."""
+        import numpy as np
+
+        due, can = self._earliest_due(as_of)
+        d = self.dates()
+        idx = np.asarray(positions, dtype=np.int64)
+        if not len(idx):
+            return []
+        idx = idx[can[idx]]
+        exact = idx[~d["recurrence"][idx]]
+        if len(exact):
+            idx = idx[due[idx] <= due[exact].min()]
+        return idx.tolist()
 
     def overdue(self, positions: list[int], as_of: date) -> list[int]:
         """Those of ``positions`` past their end date on ``as_of`` and not done or permanent."""
@@ -182,3 +210,8 @@ class ActionIndex:
             return []
         order = np.argsort(-d["end"][idx], kind="stable")[:n]
         return idx[order].tolist()
+
+
+def _from_day(day: int | None) -> date | None:
+    """A day number as a date (None for a missing one: None or NONE)."""
+    return date.fromordinal(day) if day is not None and day > 0 else None

@@ -90,7 +90,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         due_rule = lo == as_of and not ending and bool(DUE_WORDS.search(q.question))
         # only the actions that can fall in the window are looked at closely (the checks below decide)
         near = index.ending_in(relevant, lo, hi) if ending else \
-            index.may_fall_due(relevant, as_of) if due_rule else index.in_window(relevant, lo, hi)
+            index.may_fall_due(relevant, as_of, hi) if due_rule else index.in_window(relevant, lo, hi)
         for x in (ctx.actions[i] for i in near):
             if ending:  # "which actions end within …": the end date itself must fall in the window
                 if x.end and lo <= x.end <= hi:
@@ -124,7 +124,7 @@ def deadline_answer(ans: Answerer, q: Query, reading: Reading, hits: list[Hit], 
         if due_rule:  # the whole list is the Browse view's "due within" (the same rule)
             listed |= _browse(q, topic, due_within=(hi - lo).days, as_of=as_of.isoformat())
     else:
-        maybe = take(ctx.actions, index.may_fall_due(relevant, as_of))
+        maybe = take(ctx.actions, index.may_be_due_first(relevant, as_of))
         upcoming = sorted(((d, x) for x in maybe if (d := due_date(x, as_of, ans.periods.get(x.plan)))),
                           key=lambda f: f[0])
         if not upcoming:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.dates import timeline_dates
 from indexer.models import Action, Amount, Plan, Section
 from indexer.text import stem, term_counts, tokens
 from plans.errors import IndexMissingError, NotFoundError, StoreError
@@ -39,13 +40,17 @@ CREATE INDEX IF NOT EXISTS sections_plan ON sections(plan_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
     embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT, number_key TEXT,
-    funding_status TEXT, drivers TEXT);
+    funding_status TEXT, drivers TEXT, status TEXT, start_day INT, end_day INT, recurs INT, mention_lo INT,
+    mention_hi INT);
+CREATE TABLE IF NOT EXISTS action_recurs (action_id TEXT, plan_id TEXT, lo INT, hi INT);
+CREATE INDEX IF NOT EXISTS action_recurs_plan ON action_recurs(plan_id);
 CREATE INDEX IF NOT EXISTS actions_plan ON actions(plan_id, ord);
 CREATE TABLE IF NOT EXISTS action_order (pos INTEGER PRIMARY KEY, id TEXT, plan_id TEXT, number_key TEXT,
     funding_status TEXT);
 CREATE INDEX IF NOT EXISTS action_order_number ON action_order(number_key);
 CREATE INDEX IF NOT EXISTS action_order_status ON action_order(funding_status);
 CREATE INDEX IF NOT EXISTS action_order_plan ON action_order(plan_id);
+CREATE INDEX IF NOT EXISTS action_order_id ON action_order(id);
 CREATE TABLE IF NOT EXISTS action_drivers (driver TEXT, pos INT);
 CREATE INDEX IF NOT EXISTS action_drivers_driver ON action_drivers(driver);
 CREATE TABLE IF NOT EXISTS action_sections (section_id TEXT, action_id TEXT, plan_id TEXT);
@@ -63,7 +68,8 @@ CREATE TABLE IF NOT EXISTS vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS fts_runs (plan_id TEXT PRIMARY KEY, first INT, last INT, n INT);
 """
 # what a generation is carried over by, file by file (the full-text index is filled from sections)
-_PER_PLAN = ("plans", "sections", "actions", "action_sections", "acronyms", "unit_vectors", "words")
+_PER_PLAN = ("plans", "sections", "actions", "action_recurs", "action_sections", "acronyms", "unit_vectors",
+             "words")
 SECTION_CACHE = 4096
 # a corpus-wide full-text search scores every row holding any query word (FTS5 has no early exit):
 # above this many such rows, the rows holding all the words are searched first
@@ -87,6 +93,25 @@ def written_words(sections: list[Section]) -> Counter:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _day(d: date | None) -> int | None:
+    return d.toordinal() if d else None
+
+
+def timeline_days(timeline: str) -> tuple[int | None, int | None, list[tuple[int | None, int | None]]]:
+    """What the deadline filters need of an action's timeline, as day numbers (``date.toordinal``),
+    so they are read from SQL instead of decoding and parsing every record: the first and last day
+    of its dated mentions (None when none is dated), and each recurring mention's own start and end
+    (None where open; the plan's period bounds an open end when the filters read them)."""
+    spans, recurs = [], []
+    for r in timeline_dates(timeline) if timeline else ():
+        a, b = r.start or r.end, r.end or r.start
+        if a and b:
+            spans.append((a.toordinal(), b.toordinal()))
+        if r.recurrence:
+            recurs.append((_day(r.start), _day(r.end)))
+    return (min((a for a, _ in spans), default=None), max((b for _, b in spans), default=None), recurs)
 
 
 class RecordStore:
@@ -141,10 +166,15 @@ class RecordStore:
                              s.page_start, s.page_end))
             self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT INTO sections_fts VALUES (?,?,?)", [(r[11], r[0], r[1]) for r in rows])
-            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?)",
+            days = [timeline_days(a.timeline) for a in actions]
+            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                 [(a.id, a.plan, k, json.dumps(a.to_json()), number_key(a.number) if a.number else None,
-                                  a.funding_status, json.dumps(list(dict.fromkeys(a.drivers))))
-                                 for k, a in enumerate(actions)])
+                                  a.funding_status, json.dumps(list(dict.fromkeys(a.drivers))), a.status,
+                                  _day(a.start), _day(a.end), int(bool(a.recurrence)), lo, hi)
+                                 for k, (a, (lo, hi, _)) in enumerate(zip(actions, days, strict=True))])
+            self.db.executemany("INSERT INTO action_recurs VALUES (?,?,?,?)",
+                                [(a.id, a.plan, lo, hi) for a, (_, _, recurs) in zip(actions, days, strict=True)
+                                 for lo, hi in recurs])
             self.db.executemany("INSERT INTO action_sections VALUES (?,?,?)",
                                 [(sid, aid, plan.id) for sid, aid in action_spans(sections, actions)])
             self.db.executemany("INSERT INTO acronyms VALUES (?,?,?)", [(plan.id, a, b) for a, b in acronyms])
@@ -339,10 +369,7 @@ class RecordStore:
 
     # -- the actions by position (plan order), read when needed ---------------------------
     def action_count(self) -> int:
-        try:
-            return self.db.execute("SELECT COUNT(*) FROM action_order").fetchone()[0]
-        except sqlite3.OperationalError as exc:
-            raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
+        return self._older_index_fails("SELECT COUNT(*) FROM action_order")[0][0]
 
     def actions_at(self, positions: Sequence[int]) -> list[Action]:
         """The actions at these positions (of ``actions()``'s order), in the order given."""
@@ -355,6 +382,33 @@ class RecordStore:
                     f"WHERE o.pos IN ({','.join('?' * len(chunk))})", chunk):
                 found[pos] = action_from_json(json.loads(data))
         return [found[p] for p in positions]
+
+    def action_days(self) -> dict[str, np.ndarray]:
+        """Per action, by position: ``start`` and ``end`` (day numbers, -1 when missing), ``recurrence``,
+        ``permanent`` and ``closed`` (done or permanent), ``mention_lo``/``mention_hi`` (the span of its
+        timeline's dated mentions, -1 when none), all in one query (no record is decoded)."""
+        rows = self._older_index_fails(
+            "SELECT COALESCE(a.start_day, -1), COALESCE(a.end_day, -1), a.recurs, a.status = 'permanent', "
+            "a.status IN ('done', 'permanent'), COALESCE(a.mention_lo, -1), COALESCE(a.mention_hi, -1) "
+            "FROM action_order o JOIN actions a ON a.id = o.id ORDER BY o.pos")
+        cols = np.asarray(rows, dtype=np.int64).reshape(len(rows), 7).T
+        return {"start": cols[0], "end": cols[1], "recurrence": cols[2].astype(bool), "permanent": cols[3].astype(bool),
+                "closed": cols[4].astype(bool), "mention_lo": cols[5], "mention_hi": cols[6]}
+
+    def action_recurring_mentions(self) -> list[tuple[int, str, int | None, int | None]]:
+        """(position, plan id, start day, end day) of every recurring mention in the actions'
+        timelines (days None where open), as :func:`timeline_days` wrote them."""
+        return [(r[0], r[1], r[2], r[3]) for r in self._older_index_fails(
+            "SELECT o.pos, o.plan_id, r.lo, r.hi FROM action_recurs r JOIN action_order o ON o.id = r.action_id "
+            "ORDER BY o.pos")]
+
+    def _older_index_fails(self, sql: str) -> list[Any]:
+        """Every row of a query on tables or columns an older index lacks: IndexMissingError with
+        what to do, instead of SQLite's message."""
+        try:
+            return self.db.execute(sql).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
 
     def action_plan_ranges(self) -> dict[str, tuple[int, int]]:
         """plan id -> (first, last) position of its actions (a plan's actions are one run)."""

@@ -59,8 +59,10 @@ def test_date_filters_keep_everything_the_exact_checks_keep(bot):
     everything = index.positions(None)
     assert index.dates()["mention_lo"].max() > 0  # the corpus has dated timelines
     seen_window = seen_due = 0
+    # half the windows start on a day some action falls due (its end or start), where >= and > differ
+    edges = sorted({d for x in xs for d in (x.start, x.end) if d})
     for _ in range(60):
-        lo = days(rng)
+        lo = days(rng) if rng.random() < 0.5 else rng.choice(edges)
         hi = lo + timedelta(days=rng.choice((30, 60, 90, 365)))
         pool = everything if rng.random() < 0.5 else index.positions({rng.choice(xs).plan})
         in_window = [i for i in pool if mentions_in_window(xs[i], (lo, hi), periods.get(xs[i].plan))]
@@ -68,10 +70,17 @@ def test_date_filters_keep_everything_the_exact_checks_keep(bot):
         assert set(in_window) <= set(near) and near == sorted(near)
         seen_window += len(in_window)
         assert index.ending_in(pool, lo, hi) == [i for i in pool if xs[i].end and lo <= xs[i].end <= hi]
-        due = [i for i in pool if due_date(xs[i], lo, periods.get(xs[i].plan))]
+        due = {i: d for i in pool if (d := due_date(xs[i], lo, periods.get(xs[i].plan)))}
         may = index.may_fall_due(pool, lo)
         assert set(due) <= set(may)
         seen_due += len(due)
+        within = index.may_fall_due(pool, lo, hi)  # what can fall due in [lo, hi]
+        assert {i for i, d in due.items() if d <= hi} <= set(within) <= set(may) and within == sorted(within)
+        assert all(due.get(i) for i in within if not xs[i].recurrence)  # exact for what does not recur
+        first = min(due.values(), default=None)
+        candidates = index.may_be_due_first(pool, lo)
+        assert {i for i, d in due.items() if d == first} <= set(candidates) <= set(may)
+        assert len(candidates) <= len(may)
         assert index.overdue(pool, lo) == [i for i in pool if xs[i].end and xs[i].end < lo
                                            and xs[i].status not in ("done", "permanent")]
         latest = sorted((i for i in pool if xs[i].end), key=lambda i: xs[i].end, reverse=True)[:3]
@@ -79,10 +88,48 @@ def test_date_filters_keep_everything_the_exact_checks_keep(bot):
     assert seen_window > 0 and seen_due > 0  # the windows did catch something
 
 
+def test_date_arrays_are_what_decoding_every_record_gives(bot):
+    """``dates()`` reads day numbers the indexer wrote to SQL; they are the ones parsing every
+    record's timeline gives (the way it was computed before, kept here as the reference)."""
+    import numpy as np
+
+    from assistant.action_index import EVER, NONE
+    from indexer.dates import timeline_dates
+    from indexer.models import DateRange
+    from indexer.records import within_period
+
+    d = bot.action_index.dates()
+    periods = bot.answerer.periods
+    xs = bot.records.actions()
+    assert len(d["start"]) == len(xs) and d["recurs_lo"].max() > 0 and d["recurrence"].any()
+    for i, x in enumerate(xs):
+        assert d["start"][i] == (x.start.toordinal() if x.start else NONE)
+        assert d["end"][i] == (x.end.toordinal() if x.end else NONE)
+        assert (d["recurrence"][i], d["permanent"][i], d["closed"][i]) == (
+            bool(x.recurrence), x.status == "permanent", x.status in ("done", "permanent"))
+        spans, recurs = [], []
+        for r in timeline_dates(x.timeline) if x.timeline else ():
+            a, b = r.start or r.end, r.end or r.start
+            if a and b:
+                spans.append((a.toordinal(), b.toordinal()))
+            if r.recurrence:
+                r = within_period(r, periods.get(x.plan))
+                recurs.append((r.start.toordinal() if r.start else 0, r.end.toordinal() if r.end else EVER))
+        for name, pairs in (("mention", spans), ("recurs", recurs)):
+            want = (min(a for a, _ in pairs), max(b for _, b in pairs)) if pairs else (NONE, NONE)
+            assert (d[f"{name}_lo"][i], d[f"{name}_hi"][i]) == want, (x.id, name)
+        if x.recurrence:
+            own = within_period(DateRange(x.start, x.end, recurrence=x.recurrence), periods.get(x.plan))
+            assert (d["due_lo"][i], d["due_hi"][i]) == (own.start.toordinal() if own.start else 0,
+                                                        own.end.toordinal() if own.end else EVER)
+    assert np.all(d["mention_lo"] <= d["mention_hi"])
+
+
 def test_empty_pools(bot):
     index: ActionIndex = bot.action_index
     d = date(2020, 1, 1)
     assert index.in_window([], d, d) == [] and index.may_fall_due([], d) == []
+    assert index.may_fall_due([], d, d) == [] and index.may_be_due_first([], d) == []
     assert index.latest_ending([], 3) == [] and index.numbered(("9.99",), None) == []
     assert index.positions({"no-such-plan"}) == []
 
@@ -206,3 +253,28 @@ def test_a_missing_vector_collection_is_a_clear_error_at_the_first_search(tmp_pa
     with pytest.raises(IndexMissingError, match="run `plans index`"):
         fresh.ask("Which plans say something about money laundering?")
     assert opened
+
+
+def test_an_index_without_the_date_columns_says_to_run_plans_index(bot, tmp_path):
+    """An index written before the indexer stored day numbers: the deadline filters say what to
+    do (IndexMissingError, "run `plans index`"), not SQLite's "no such column"."""
+    import shutil
+    import sqlite3
+
+    from indexer.store import RecordStore
+    from plans.errors import IndexMissingError
+
+    old = tmp_path / "records.sqlite"
+    shutil.copy(bot.records.path, old)
+    with sqlite3.connect(old) as db:
+        db.execute("DROP TABLE action_recurs")
+        db.execute("ALTER TABLE actions DROP COLUMN mention_hi")
+    store = RecordStore(old)
+    try:
+        with pytest.raises(IndexMissingError, match="run `plans index`"):
+            store.action_days()
+        with pytest.raises(IndexMissingError, match="run `plans index`"):
+            store.action_recurring_mentions()
+        assert store.action_count() == len(bot.actions)  # what an older index has still reads
+    finally:
+        store.close()
