@@ -107,12 +107,14 @@ class Lexicon:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     @staticmethod
-    def credit_without_stem(term: str, aliases: dict[str, tuple[str, ...]], context: bool = False) -> float:
-        """The most of ``term``'s weight :meth:`coverage` can give a text lacking its stem."""
+    def credit_without_stem(term: str, aliases: dict[str, tuple[str, ...]], context: bool = False,
+                            family: bool = True) -> float:
+        """The most of ``term``'s weight :meth:`coverage` can give a text lacking its stem (with
+        ``family=False``, a text that also holds no stem of its family: see :func:`same_family`)."""
         if aliases.get(term):
             return ALIAS_CREDIT
         credits = [SYNONYM_CREDIT if SYNONYMS.get(term) else 0.0, CONTEXT_CREDIT if context else 0.0,
-                   FAMILY_CREDIT if len(stem(term)) >= FAMILY_PREFIX else 0.0]  # a word of its family
+                   FAMILY_CREDIT if family and len(stem(term)) >= FAMILY_PREFIX else 0.0]  # a word of its family
         return max(credits)
 
     def coverage(self, terms: list[str], text: str, context: str = "",

@@ -74,7 +74,7 @@ class Assistant:
         self.acronyms = Acronyms.from_index(self.records)
         self.periods = plan_horizons(self.records)  # each plan's period bounds its recurring deadlines
         self.action_index = ActionIndex(self.actions, self.records, self.periods)
-        self.action_terms = ActionTerms(self.actions)
+        self.action_terms = ActionTerms(self.actions, self.records)
         self.plan_names = PlanNames(self.plans, written=lambda w: self.lexicon.df.get(stem(w), 0) > 0)
         # the actions a section belongs to, read from the index, the recently used ones kept
         self.actions_of = lru_cache(maxsize=4096)(self.records.actions_of_section)

@@ -93,8 +93,8 @@ def plan_id_for(rel: str) -> str:
 
 
 PARSER_MODULES = ("text", "lines", "parse", "plan_meta", "tables", "table_cells", "actions", "dates", "funding",
-                  "vectors", "store", "units", "blocks", "columns", "action_tables", "load", "formats/__init__",
-                  "formats/pdf", "formats/word", "formats/html", "plan_overrides")
+                  "action_columns", "vectors", "store", "units", "blocks", "columns", "action_tables", "load",
+                  "formats/__init__", "formats/pdf", "formats/word", "formats/html", "plan_overrides")
 PARSER_DATA = ("data/columns.yaml",)
 
 

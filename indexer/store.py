@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from indexer.dates import timeline_dates
+from indexer.action_columns import action_stems, timeline_days
+from indexer.action_columns import day as _day
 from indexer.models import Action, Amount, Plan, Section
 from indexer.text import stem, term_counts, tokens
 from plans.errors import IndexMissingError, NotFoundError, StoreError
@@ -41,7 +42,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS sections_fts USING fts5(
     embed_text, section_id UNINDEXED, plan_id UNINDEXED, tokenize = 'porter unicode61');
 CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, plan_id TEXT, ord INT, data TEXT, number_key TEXT,
     funding_status TEXT, drivers TEXT, status TEXT, start_day INT, end_day INT, recurs INT, mention_lo INT,
-    mention_hi INT);
+    mention_hi INT, stems TEXT);
 CREATE TABLE IF NOT EXISTS action_recurs (action_id TEXT, plan_id TEXT, lo INT, hi INT);
 CREATE INDEX IF NOT EXISTS action_recurs_plan ON action_recurs(plan_id);
 CREATE INDEX IF NOT EXISTS actions_plan ON actions(plan_id, ord);
@@ -52,6 +53,7 @@ CREATE INDEX IF NOT EXISTS action_order_status ON action_order(funding_status);
 CREATE INDEX IF NOT EXISTS action_order_plan ON action_order(plan_id);
 CREATE INDEX IF NOT EXISTS action_order_id ON action_order(id);
 CREATE TABLE IF NOT EXISTS action_drivers (driver TEXT, pos INT);
+CREATE TABLE IF NOT EXISTS action_postings (stem TEXT PRIMARY KEY, positions BLOB) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS action_drivers_driver ON action_drivers(driver);
 CREATE TABLE IF NOT EXISTS action_sections (section_id TEXT, action_id TEXT, plan_id TEXT);
 CREATE INDEX IF NOT EXISTS action_sections_section ON action_sections(section_id);
@@ -93,25 +95,6 @@ def written_words(sections: list[Section]) -> Counter:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def _day(d: date | None) -> int | None:
-    return d.toordinal() if d else None
-
-
-def timeline_days(timeline: str) -> tuple[int | None, int | None, list[tuple[int | None, int | None]]]:
-    """What the deadline filters need of an action's timeline, as day numbers (``date.toordinal``),
-    so they are read from SQL instead of decoding and parsing every record: the first and last day
-    of its dated mentions (None when none is dated), and each recurring mention's own start and end
-    (None where open; the plan's period bounds an open end when the filters read them)."""
-    spans, recurs = [], []
-    for r in timeline_dates(timeline) if timeline else ():
-        a, b = r.start or r.end, r.end or r.start
-        if a and b:
-            spans.append((a.toordinal(), b.toordinal()))
-        if r.recurrence:
-            recurs.append((_day(r.start), _day(r.end)))
-    return (min((a for a, _ in spans), default=None), max((b for _, b in spans), default=None), recurs)
 
 
 class RecordStore:
@@ -167,10 +150,11 @@ class RecordStore:
             self.db.executemany("INSERT OR REPLACE INTO sections VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             self.db.executemany("INSERT INTO sections_fts VALUES (?,?,?)", [(r[11], r[0], r[1]) for r in rows])
             days = [timeline_days(a.timeline) for a in actions]
-            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            self.db.executemany("INSERT OR REPLACE INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                 [(a.id, a.plan, k, json.dumps(a.to_json()), number_key(a.number) if a.number else None,
                                   a.funding_status, json.dumps(list(dict.fromkeys(a.drivers))), a.status,
-                                  _day(a.start), _day(a.end), int(bool(a.recurrence)), lo, hi)
+                                  _day(a.start), _day(a.end), int(bool(a.recurrence)), lo, hi,
+                                  " ".join(action_stems(a)))
                                  for k, (a, (lo, hi, _)) in enumerate(zip(actions, days, strict=True))])
             self.db.executemany("INSERT INTO action_recurs VALUES (?,?,?,?)",
                                 [(a.id, a.plan, lo, hi) for a, (_, _, recurs) in zip(actions, days, strict=True)
@@ -234,6 +218,16 @@ class RecordStore:
             self.db.execute("DELETE FROM action_drivers")
             self.db.execute("INSERT INTO action_drivers SELECT j.value, o.pos FROM action_order o "
                             "JOIN actions a ON a.id = o.id, json_each(a.drivers) j")
+            # one posting list per word stem of the actions' texts (positions, int32), for the topic
+            # prefilter of deadline and listing answers
+            postings: dict[str, list[int]] = {}
+            for pos, stems in self.db.execute("SELECT o.pos, a.stems FROM action_order o JOIN actions a "
+                                              "ON a.id = o.id ORDER BY o.pos"):
+                for s in (stems or "").split():
+                    postings.setdefault(s, []).append(pos)
+            self.db.execute("DELETE FROM action_postings")
+            self.db.executemany("INSERT INTO action_postings VALUES (?,?)",
+                                ((s, np.asarray(v, dtype="<i4").tobytes()) for s, v in postings.items()))
         if "prev" in {r["name"] for r in self.db.execute("PRAGMA database_list")}:
             self.db.execute("DETACH DATABASE prev")
 
@@ -402,11 +396,29 @@ class RecordStore:
             "SELECT o.pos, o.plan_id, r.lo, r.hi FROM action_recurs r JOIN action_order o ON o.id = r.action_id "
             "ORDER BY o.pos")]
 
-    def _older_index_fails(self, sql: str) -> list[Any]:
+    def action_postings(self, stems: Sequence[str]) -> dict[str, np.ndarray]:
+        """stem -> the positions of the actions whose text holds it (int32, ascending), for those
+        of ``stems`` some action holds."""
+        wanted = list(dict.fromkeys(stems))
+        if not wanted:
+            return {}
+        rows = self._older_index_fails(
+            f"SELECT stem, positions FROM action_postings WHERE stem IN ({','.join('?' * len(wanted))})", wanted)
+        return {r[0]: np.frombuffer(r[1], dtype="<i4").astype(np.int32) for r in rows}
+
+    def action_postings_starting(self, prefix: str) -> dict[str, np.ndarray]:
+        """:meth:`action_postings` of every indexed stem that starts with ``prefix`` (itself included)."""
+        if not prefix:
+            return {}
+        rows = self._older_index_fails("SELECT stem, positions FROM action_postings WHERE stem >= ? AND stem < ?",
+                                       (prefix, prefix + "\U0010ffff"))
+        return {r[0]: np.frombuffer(r[1], dtype="<i4").astype(np.int32) for r in rows}
+
+    def _older_index_fails(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Every row of a query on tables or columns an older index lacks: IndexMissingError with
         what to do, instead of SQLite's message."""
         try:
-            return self.db.execute(sql).fetchall()
+            return self.db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             raise IndexMissingError("The index was built by an older version of plans; run `plans index`.") from exc
 

@@ -200,6 +200,19 @@ def test_start_up_decodes_no_action_record(tmp_path_factory, monkeypatch):
     plan = fresh.records.plan(number.plan)
     answer = fresh.ask(f"Who is responsible for action {number.number} in the {plan.short_name} plan?")
     assert not answer.refused and fresh.actions._all is None
+    # deadline answers: their date filters and topic postings are columns the indexer wrote
+    ends = sorted(x.end for x in fresh.records.actions(number.plan) if x.end)
+    as_of = ends[len(ends) // 2] - timedelta(days=10)
+    from indexer.text import stem
+
+    words = [w for w in number.title.lower().split() if w.isalpha() and len(w) > 4]
+    post = fresh.records.action_postings([stem(w) for w in words])
+    rare = min(words, key=lambda w: len(post.get(stem(w), range(10**6))))  # few actions to score exactly
+    for question in ("Which deadlines fall in the next 60 days?", "What is the next deadline?",
+                     f"What deadlines on {rare} are coming up?"):
+        answer = fresh.ask(question, as_of=as_of)
+        assert answer.route.value == "deadline" and not answer.refused, (question, answer.answer)
+    assert fresh.actions._all is None
 
 
 def test_the_vector_store_opens_only_for_a_search_by_meaning(tmp_path_factory):
@@ -256,8 +269,8 @@ def test_a_missing_vector_collection_is_a_clear_error_at_the_first_search(tmp_pa
 
 
 def test_an_index_without_the_date_columns_says_to_run_plans_index(bot, tmp_path):
-    """An index written before the indexer stored day numbers: the deadline filters say what to
-    do (IndexMissingError, "run `plans index`"), not SQLite's "no such column"."""
+    """An index written before the indexer stored day numbers and posting lists: the deadline and
+    topic filters say what to do (IndexMissingError, "run `plans index`"), not SQLite's "no such column"."""
     import shutil
     import sqlite3
 
@@ -268,6 +281,7 @@ def test_an_index_without_the_date_columns_says_to_run_plans_index(bot, tmp_path
     shutil.copy(bot.records.path, old)
     with sqlite3.connect(old) as db:
         db.execute("DROP TABLE action_recurs")
+        db.execute("DROP TABLE action_postings")
         db.execute("ALTER TABLE actions DROP COLUMN mention_hi")
     store = RecordStore(old)
     try:
@@ -275,6 +289,8 @@ def test_an_index_without_the_date_columns_says_to_run_plans_index(bot, tmp_path
             store.action_days()
         with pytest.raises(IndexMissingError, match="run `plans index`"):
             store.action_recurring_mentions()
+        with pytest.raises(IndexMissingError, match="run `plans index`"):
+            store.action_postings(["polic"])
         assert store.action_count() == len(bot.actions)  # what an older index has still reads
     finally:
         store.close()

@@ -34,7 +34,7 @@ def test_same_actions_as_a_full_scan(bot):
     topics = [["cybercrime"], ["money", "laundering"], ["witness", "protection"], ["annual"], ["funded"],
               ["zzzz"], ["police", "training", "border"]]
     topics += [rng.sample(words, k=rng.randint(1, 3)) for _ in range(40)]
-    terms = ActionTerms(bot.actions)
+    terms = ActionTerms(bot.actions, bot.records)
     plans = sorted({x.plan for x in bot.actions})
     for k, topic in enumerate(topics):
         aliases = {topic[0]: ("siras",)} if k % 5 == 0 else {}
@@ -52,7 +52,7 @@ def test_same_actions_as_a_full_scan(bot):
 
 
 def test_nothing_to_score(bot):
-    terms = ActionTerms(bot.actions)
+    terms = ActionTerms(bot.actions, bot.records)
     assert terms.relevant([], ["cybercrime"], weight=bot.lexicon.idf, credit=lambda t: 0.0,
                           exact=lambda x: 1.0, floor=FLOOR, share=SHARE) == ([], 0.0)
 
@@ -60,9 +60,26 @@ def test_nothing_to_score(bot):
 def test_a_text_narrower_than_the_indexed_one_keeps_the_full_scans_actions(bot):
     """Funding and driver lists match the topic against need, title and text (no drivers)."""
     listed = lambda x: f"{x.need} {x.title} {x.text}"  # noqa: E731
-    terms = ActionTerms(bot.actions)
+    terms = ActionTerms(bot.actions, bot.records)
     everything = list(range(len(bot.actions)))
     for topic in (["cybercrime"], ["money", "laundering"], ["police", "training"], ["ministry"], ["zzzz"]):
         fast, _ = terms.about(everything, topic, bot.lexicon, {}, floor=0.34, share=0.0, text=listed)
         slow = [i for i in everything if bot.lexicon.coverage(topic, listed(bot.actions[i]), "", {}) >= 0.34]
         assert [i for _, i in fast] == slow, topic
+
+
+def test_the_posting_lists_are_the_stems_of_every_action(bot):
+    """``action_postings``, written by the indexer, holds for each stem the positions of the actions
+    whose text holds it: what stemming every record's text gives (the way it was built before, at
+    the first topical question)."""
+    from indexer.text import stem, tokens
+
+    want: dict[str, list[int]] = {}
+    for i, x in enumerate(bot.records.actions()):
+        for s in sorted({stem(t) for t in tokens(action_text(x))}):
+            want.setdefault(s, []).append(i)
+    got = bot.records.action_postings(list(want) + ["zzzz"])
+    assert {s: p.tolist() for s, p in got.items()} == want
+    some = sorted(want)[len(want) // 2][:3]
+    assert {s: p.tolist() for s, p in bot.records.action_postings_starting(some).items()} == \
+        {s: p for s, p in want.items() if s.startswith(some)}
