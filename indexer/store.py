@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS action_recurs (action_id TEXT, plan_id TEXT, lo INT, 
 CREATE INDEX IF NOT EXISTS action_recurs_plan ON action_recurs(plan_id);
 CREATE INDEX IF NOT EXISTS actions_plan ON actions(plan_id, ord);
 CREATE TABLE IF NOT EXISTS action_order (pos INTEGER PRIMARY KEY, id TEXT, plan_id TEXT, number_key TEXT,
-    funding_status TEXT);
+    funding_status TEXT, start_day INT, end_day INT, recurs INT, permanent INT, closed INT, mention_lo INT,
+    mention_hi INT);
 CREATE INDEX IF NOT EXISTS action_order_number ON action_order(number_key);
 CREATE INDEX IF NOT EXISTS action_order_status ON action_order(funding_status);
 CREATE INDEX IF NOT EXISTS action_order_plan ON action_order(plan_id);
@@ -204,10 +205,13 @@ class RecordStore:
             self.db.execute("DELETE FROM lexicon")
             self.db.executemany("INSERT INTO lexicon VALUES (?,?)", df.items())
             # every action's position in plan order (the order ``actions()`` reads them in), with
-            # the columns the answer's filters select on, and one row per (driver, action)
+            # the columns the answer's filters select on (day numbers -1 when missing: a small row
+            # each, read in one scan), and one row per (driver, action)
             self.db.execute("DELETE FROM action_order")
             self.db.execute("INSERT INTO action_order SELECT ROW_NUMBER() OVER (ORDER BY plan_id, ord) - 1, id, "
-                            "plan_id, number_key, funding_status FROM actions")
+                            "plan_id, number_key, funding_status, COALESCE(start_day, -1), COALESCE(end_day, -1), "
+                            "recurs, status = 'permanent', status IN ('done', 'permanent'), "
+                            "COALESCE(mention_lo, -1), COALESCE(mention_hi, -1) FROM actions")
             # every distinct written word (the speller's candidates: ``words`` has one row per plan
             # and word, millions at ×1000) and each plan's run of full-text rows, read at start-up
             self.db.execute("DELETE FROM vocabulary")
@@ -381,10 +385,8 @@ class RecordStore:
         """Per action, by position: ``start`` and ``end`` (day numbers, -1 when missing), ``recurrence``,
         ``permanent`` and ``closed`` (done or permanent), ``mention_lo``/``mention_hi`` (the span of its
         timeline's dated mentions, -1 when none), all in one query (no record is decoded)."""
-        rows = self._older_index_fails(
-            "SELECT COALESCE(a.start_day, -1), COALESCE(a.end_day, -1), a.recurs, a.status = 'permanent', "
-            "a.status IN ('done', 'permanent'), COALESCE(a.mention_lo, -1), COALESCE(a.mention_hi, -1) "
-            "FROM action_order o JOIN actions a ON a.id = o.id ORDER BY o.pos")
+        rows = self._older_index_fails("SELECT start_day, end_day, recurs, permanent, closed, mention_lo, mention_hi "
+                                       "FROM action_order ORDER BY pos")
         cols = np.asarray(rows, dtype=np.int64).reshape(len(rows), 7).T
         return {"start": cols[0], "end": cols[1], "recurrence": cols[2].astype(bool), "permanent": cols[3].astype(bool),
                 "closed": cols[4].astype(bool), "mention_lo": cols[5], "mention_hi": cols[6]}

@@ -282,7 +282,7 @@ def test_an_index_without_the_date_columns_says_to_run_plans_index(bot, tmp_path
     with sqlite3.connect(old) as db:
         db.execute("DROP TABLE action_recurs")
         db.execute("DROP TABLE action_postings")
-        db.execute("ALTER TABLE actions DROP COLUMN mention_hi")
+        db.execute("ALTER TABLE action_order DROP COLUMN mention_hi")
     store = RecordStore(old)
     try:
         with pytest.raises(IndexMissingError, match="run `plans index`"):
