@@ -257,6 +257,30 @@ def embedder_tables() -> str:
     return "\n".join(lines)
 
 
+def deadline_table() -> str:
+    """``bench/deadline_bench.py``'s sides side by side (empty when it has not been run)."""
+    path = RESULTS / "deadline.json"
+    if not path.exists():
+        return ""
+    d = json.loads(path.read_text(encoding="utf-8"))
+    sides = d["sides"]
+    cold_qs = list(next(iter(sides.values()))["cold_s"])
+    lines = [f"Deadline and topic questions on the ×1000 server-mode index, {d['questions']} warm questions "
+             f"(window and topical), cold asks as of {d['cold_as_of']}, measured {d['measured']} "
+             "(`bench/deadline_bench.py`):", "",
+             "| code | " + " | ".join(f"cold `plans ask`: {q}" for q in cold_qs)
+             + " | first answer of a warm process | warm p50, windows | warm p50, topical | warm max "
+               "| answers differing |",
+             "|---|" + "---|" * (len(cold_qs) + 5)]
+    for name, r in sides.items():
+        cold = " | ".join(f"{r['cold_s'][q]['median']:.1f} s ({', '.join(f'{x:.1f}' for x in r['cold_s'][q]['runs'])})"
+                          for q in cold_qs)
+        differ = next(v for k, v in r.items() if k.startswith("answers_differ_from_"))
+        lines.append(f"| {name} | {cold} | {r['warm_first_s']:.2f} s | {r['warm_p50_ms']['window']:.0f} ms "
+                     f"| {r['warm_p50_ms']['topical']:.0f} ms | {r['warm_max_ms']:.0f} ms | {len(differ)} |")
+    return "\n".join(lines)
+
+
 def replace_between(path: Path, start: str, end: str, body: str) -> None:
     text = path.read_text(encoding="utf-8")
     if start in text and end in text:
@@ -266,6 +290,7 @@ def replace_between(path: Path, start: str, end: str, body: str) -> None:
 
 def main() -> None:
     replace_between(DOC, EMB_START, EMB_END, embedder_tables())
+    replace_between(DOC, "<!-- deadline:start -->", "<!-- deadline:end -->", deadline_table())
     if "--embedder-only" in sys.argv:  # issue #17's tables alone, the plots and scale tables left as they are
         print(f"wrote the embedder tables in {DOC.relative_to(ROOT)}")
         return
