@@ -158,6 +158,7 @@ def main() -> None:
             "warm_p50_ms": {"window": p50("window"), "topical": p50("topical"),
                             "all": round(statistics.median(ms), 1)},
             "warm_max_ms": round(max(ms), 1),
+            "warm_ms": {q["question"] + " @ " + q["as_of"]: round(m, 1) for q, m in zip(qs, ms, strict=True)},
             "answers_differ_from_" + first: [q["question"] + " @ " + q["as_of"] for q, a, b in
                                              zip(qs, warm[name]["answers"], warm[first]["answers"], strict=True)
                                              if a != b] + [q for q in COLD_QUESTIONS
