@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine, run_measured, write_result  # noqa: E402
+from bench.common import ROOT, machine, name_values, run_measured, write_result  # noqa: E402
 
 WINDOW_TOKENS = 200
 
@@ -104,11 +104,14 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--backend", choices=["st", "indexer"], default="st", help="the reference's embedder")
     ap.add_argument("--before", default="", help="an older code tree whose plans index runs alternately too")
+    ap.add_argument("--label", action="append", default=[], metavar="SIDE=TEXT",
+                    help="how the tables name a side (reference, index, index_before)")
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "cold_index.json"))
     args = ap.parse_args()
     if args.cmd == "_reference":
         child_reference(args)
         return
+    labels = name_values(args.label, "--label")  # before minutes of runs
 
     from plans.settings import packaged_model_path
 
@@ -164,6 +167,8 @@ def main() -> None:
     if "index_before" in med:
         result["ratio_before_to_reference"] = round(med["index_before"] / med["reference"], 3)
         result["before_tree"] = str(args.before)
+    if labels:
+        result["labels"] = labels
     out_path = write_result(args.json, result)
     print(json.dumps({k: result[k] for k in ("median_s", "ratio_index_to_reference")}
                      | ({"ratio_before_to_reference": result["ratio_before_to_reference"]}

@@ -118,13 +118,17 @@ def machine() -> dict:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    cpu = ""
+    cpu, flags = "", set()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith("model name") and not cpu:
                 cpu = line.split(":", 1)[1].strip()
-                break
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return {"cores": os.cpu_count(), "memory_gb": mem_gb, "cpu": cpu, "python": platform.python_version(),
-            "platform": platform.platform()}
+    # the vector units the model's matrix products can use: the same code runs at very different
+    # rates on hosts with and without them, so a result says which it had
+    isa = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16", "amx_int8") if f in flags]
+    return {"cores": os.cpu_count(), "memory_gb": mem_gb, "cpu": cpu, "isa": isa,
+            "python": platform.python_version(), "platform": platform.platform()}

@@ -187,6 +187,13 @@ def readme_table(by_mode: dict[str, list[dict]]) -> str:
 EMB_START, EMB_END = "<!-- embedder:start -->", "<!-- embedder:end -->"
 
 
+def _host(d: dict) -> str:
+    """'a 2-core Intel(R) Xeon(R) Processor (avx2, avx512f)' from a result's machine entry."""
+    m = d.get("machine", {})
+    isa = f" ({', '.join(m['isa'])})" if m.get("isa") else ""
+    return f"a {m.get('cores', '?')}-core {m.get('cpu') or 'unknown CPU'}{isa}"
+
+
 def embedder_tables() -> str:
     """Issue #17 from ``cold_index.json``, ``embed.json`` and ``embed_quality.json`` (those present)."""
     lines: list[str] = []
@@ -197,7 +204,7 @@ def embedder_tables() -> str:
         lines += [f"Cold `plans index` of the corpus as a whole process, against a fresh process that imports and "
                   f"loads the model ({d['reference_backend']} backend) and embeds the corpus text "
                   f"({d['corpus']['tokens']:,} word pieces) once in {d['window_tokens']}-piece windows; "
-                  f"{d['runs']} runs each, alternating, measured {d['measured']}:", "",
+                  f"{d['runs']} runs each, alternating, measured {d['measured']} on {_host(d)}:", "",
                   "| process | median s | runs s | ratio to the reference |", "|---|---|---|---|"]
         names = {"reference": "reference: import, load, embed windows", "index": "`plans index`, after",
                  "index_before": "`plans index`, before"} | d.get("labels", {})
@@ -226,21 +233,28 @@ def embedder_tables() -> str:
             lines.append(f"| and units pooled from their passages ({pw['units_alone']:,} units embedded alone) "
                          f"| same | same | same | same | {pw['distinct_texts']:,} | {pw['tokens_distinct']:,} | | |")
         lines += ["", f"×{d['corpus']['scale']:g} cold index with the real model, one run each, measured "
-                  f"{d['measured']}; the model embedded the corpus text in 200-piece windows at "
+                  f"{d['measured']} on {_host(d)}; the model embedded the corpus text in 200-piece windows at "
                   f"{d['reference_window_tokens_per_s']:,.0f} word pieces/s in the same run (median of the runs "
                   "before and after):", "",
                   "| code | index s | embedding s | outside embedding | sections/s | word pieces/s "
-                  "| word pieces/s, whole process | texts through the model | peak RSS MB |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| of the model's window rate | word pieces/s, whole process | texts through the model "
+                  "| peak RSS MB |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for name, r in d["runs"].items():
             name = d.get("labels", {}).get(name, name)
             lines.append(f"| {name} | {r['seconds']:.1f} | {r['embed_seconds']:.1f} "
                          f"| {r['outside_embedding_share']:.0%} "
-                         f"| {r['sections_per_s']:.1f} | {r['tokens_per_s']:,.0f} | {r['tokens_per_s_wall']:,.0f} "
+                         f"| {r['sections_per_s']:.1f} | {r['tokens_per_s']:,.0f} "
+                         f"| {r['tokens_per_s'] / d['reference_window_tokens_per_s']:.2f} "
+                         f"| {r['tokens_per_s_wall']:,.0f} "
                          f"| {r['texts_embedded']:,} | {r['peak_rss_mb']:.0f} |")
-    for qual, what in ((RESULTS / "embed_quality.json", "an index built by each"),
-                       (RESULTS / "embed_quality_int8.json", "an index built in float32 (before) and with "
-                                                             "`PLANS_INDEX_INT8=1` (after)")):
+    quality = (
+        ("embed_quality_pre17.json", "an index built by the code before #17 (5ccb0cb, before) and now (after), "
+                                     "each asked by its own code"),
+        ("embed_quality.json", "an index built by the fourth session's code before (5ccb0cb) and after its changes"),
+        ("embed_quality_int8.json", "an index built in float32 (before) and with `PLANS_INDEX_INT8=1` (after)"))
+    for name, what in quality:
+        qual = RESULTS / name
         if not qual.exists():
             continue
         d = json.loads(qual.read_text())
