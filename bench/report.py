@@ -129,9 +129,15 @@ def plots(by_mode: dict[str, list[dict]]) -> list[tuple[str, str]]:
 
 
 def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
-    mc = scale.get("machine", {})
-    lines = [f"Machine: {mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('cpu', '')}, "
-             f"Python {mc.get('python')}.", ""]
+    hosts: dict[str, list[str]] = {}  # a host's description -> the rows measured on it
+    for m, rs in by_mode.items():
+        for r in rs:
+            mc = r.get("machine") or scale.get("machine", {})
+            isa = f" ({', '.join(mc['isa'])})" if mc.get("isa") else ""
+            hosts.setdefault(f"{mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('cpu', '')}{isa}, "
+                             f"Python {mc.get('python')}", []).append(f"×{r['scale']:g} {m}")
+    lines = [x for h, rows in hosts.items()
+             for x in (f"Machine: {h}." if len(hosts) == 1 else f"Machine for {', '.join(rows)}: {h}.", "")]
     lines += ["| scale | mode | files | sections | embeddings | cold index s | sections/s | outside embedding "
               "| 1% changed s | disk MB | index RSS MB | serve RSS MB | p50 ms | p95 ms | p99 ms | cold ask s "
               "| serve ready s | serve measured |",

@@ -416,6 +416,7 @@ def main() -> None:
             r["bench_wall_s"] = round(time.perf_counter() - t0, 1)
             if args.phase in ("all", "serve"):
                 r["measured"] = time.strftime("%Y-%m-%d %H:%M")
+            r["machine"] = machine()  # rows of one file can come from different hosts
             results["runs"][key] = r
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
