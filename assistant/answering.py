@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from assistant import vocab
 from assistant.compose import (
     MISSING_FACT,
     Citations,
@@ -69,6 +70,8 @@ from indexer.models import Action, Plan
 from indexer.records import due_date
 from indexer.store import take
 
+# "which organisations / countries …": the asker's word for an actor, never a fact the plans must write
+ACTOR_NOUNS = vocab.words("actor_nouns")
 _GLOSSARY_Q = re.compile(r"\b(stand for|abbreviation|acronym|short for)\b", re.I)
 _MULTI = re.compile(r",? and (?:who|when|what|which|how|where|whether|is|are|at|in|out|does|did|has)\b|"
                     r"\? .+\?", re.I)
@@ -166,6 +169,8 @@ class Answerer:
 
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
+        # a plan's years as chat shortens them ("bsec 21", "2011-13") name the plan, not a topic
+        plan_words |= {y[2:] for p in plans for y in re.findall(r"(?:19|20)\d\d", f"{p.title} {p.period}")}
         # a plan's names in any form ("the western balkans plan": its "Western Balkan") are not topic words
         name_stems = {stem(w) for p in plans for n in {p.organisation.lower()} | title_names(p) for w in n.split()}
         asked, aside = set_aside(question)  # what the question sets aside is not searched for
@@ -262,7 +267,8 @@ class Answerer:
         # question is answered from its closest passages, not refused for a missing keyword
         if cov[id(top)] < MIN_COVERAGE and best_dense < SEMANTIC_SUPPORT:
             return self.refuse(reading, hits, as_of, "no passage supports an answer")
-        if reading.asked_noun and not self.written(reading.asked_noun, [p.id for p in q.plans]):
+        if reading.asked_noun and reading.asked_noun not in ACTOR_NOUNS \
+                and not self.written(reading.asked_noun, [p.id for p in q.plans]):
             # "what salary / which languages …": the kind of fact asked for is a word the plans (the
             # plans the question names, when it names some) never write, so none of their passages
             # holds it; what they do say nearby is shown

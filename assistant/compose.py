@@ -43,7 +43,18 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit] + " …"
+    end = cut if cut > 0 else limit
+    # a name cut just before its acronym ("… Convention for Southeast" | "Europe (PCC SEE)") keeps the
+    # rest of the name and the acronym: the acronym is what people search and ask by
+    if m := _NAME_END.match(text, end):
+        end = m.end()
+        if end >= len(text):
+            return text
+    return text[:end] + " …"
+
+
+# up to three more capitalised words of a name, then its acronym in brackets
+_NAME_END = re.compile(r"(?:\s+(?:of |for |and |the )?[A-Z][\w’'-]*){0,3}\s*\([A-Z][A-Za-z0-9&./ -]{0,12}[A-Z0-9]\)")
 
 
 class Citations:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from assistant import vocab
 from assistant.acronyms import Acronyms
 from assistant.action_index import ActionIndex
 from assistant.action_terms import ActionTerms
@@ -38,7 +39,7 @@ from assistant.names import NameTable, title_names
 from assistant.policy import FURTHER_PART_LINES, INTENT_CLOSE, MAX_ANSWER, check_question
 from assistant.retrieve import STOPWORDS, HybridRetriever
 from assistant.route import Route, question_parts, read_question, without_instructions, without_opener
-from assistant.spelling import Speller
+from assistant.spelling import Speller, write_out_shorthand
 from indexer.embed import make_query_embedder
 from indexer.models import Plan
 from indexer.pipeline import current_generation, open_records, open_vectors
@@ -47,6 +48,8 @@ from indexer.store import ActionList, RecordStore
 from indexer.vectors import LazyVectorStore, VectorStore
 from plans.errors import ConfigError
 from plans.settings import Settings
+
+SHORTHAND = vocab.shorthand()
 
 
 class Assistant:
@@ -100,6 +103,7 @@ class Assistant:
             plan: str | None = None) -> Answer:
         """Answer a question from the plans, with numbered citations, or say the plans do not say."""
         question = without_opener(without_instructions(" ".join(check_question(question).split())))
+        question = write_out_shorthand(question, SHORTHAND)  # "which orgs …": the word the plans write
         as_of = as_of or date.today()
         last = self.memory.last(conversation_id)
         plans = [resolve_plan(self.records, plan)] if plan else self.plans_named_in(question)
@@ -221,8 +225,10 @@ def runner_up(intent: Intent, classifier: IntentClassifier, kind: str) -> str:
 
 def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
     """"BSEC 2021": of one organisation's plans, those of the years the question names."""
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
-    if len(named) <= 1 or not years:
+    if len(named) <= 1:
+        return named
+    years = years_named(question, {p.organisation for p in named})
+    if not years:
         return named
     by_org: dict[str, list[Plan]] = {}
     for p in named:
@@ -232,6 +238,20 @@ def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
         dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
         keep |= {p.id for p in (dated or group)}
     return [p for p in named if p.id in keep]
+
+
+def years_named(question: str, organisations: Collection[str] = ()) -> set[str]:
+    """The years a question names, as four digits: written in full ("2021"), as the second year of a span
+    written short ("2011-13": 2011 and 2013), or as two digits right after an organisation's name, as
+    people shorten a plan in chat ("bsec 21", "BSEC '21"). A two-digit number elsewhere is an action or
+    a count, not a year."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    for century, yy in re.findall(r"\b(19|20)\d\d\s*[-–/]\s*(\d\d)\b(?![-–/.]\d)", question):
+        years.add(century + yy)
+    for org in organisations:
+        for yy in re.findall(rf"\b{re.escape(org)}\s*['’-]?\s*(\d\d)\b(?![-–/.:]?\d)", question, re.I):
+            years.add(("20" if int(yy) < 70 else "19") + yy)
+    return years
 
 
 class PlanNames:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 MIN_LENGTH = 5  # shorter words have too many close neighbours to guess from
@@ -104,3 +104,21 @@ class Speller:
             return meant.capitalize() if typed[0].isupper() else meant
 
         return _WORD.sub(fix, question), fixes
+
+
+_SHORT = re.compile(r"(?<![\w'’/.@-])[A-Za-z][a-z]*(?![\w'’/@]|[.-]\w)")
+
+
+def write_out_shorthand(question: str, table: Mapping[str, str]) -> str:
+    """The question with chat shorthand written out ("which orgs run it?" -> "which organisations run
+    it?"), from ``assistant/vocab/shorthand.yaml``: the plans, the full-text index and the embedding
+    model know the full word. A word in capitals (an acronym) or joined to others by a slash, hyphen,
+    full stop or @ (an address, a code) is left as typed."""
+    def full(m: re.Match[str]) -> str:
+        word = m.group(0)
+        meant = table.get(word.lower())
+        if meant is None:
+            return word
+        return meant.capitalize() if word[0].isupper() else meant
+
+    return _SHORT.sub(full, question)

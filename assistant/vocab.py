@@ -7,7 +7,8 @@ Two shapes:
   words, each group with its ``reason``; read with :func:`words`;
 * a **synonym table** (``synonyms.yaml``): a question word -> the ways the plans write it (matched as
   lower-case substrings, so ``financ`` meets finance, financed, financing), each with its ``reason``;
-  read with :func:`synonyms`.
+  read with :func:`synonyms`; the **shorthand table** (``shorthand.yaml``) has the same shape with
+  one word under ``means``: chat shorthand -> the word meant, read with :func:`shorthand`.
 
 A key written twice in a file is an error (PyYAML would silently keep the last one).
 
@@ -105,3 +106,22 @@ def synonym_entries() -> dict[str, dict[str, Any]]:
 def synonyms() -> Mapping[str, tuple[str, ...]]:
     """Question word -> the wordings the plans use for it (loaded once; read-only)."""
     return MappingProxyType({key: tuple(entry["means"]) for key, entry in synonym_entries().items()})
+
+
+def shorthand_entries() -> dict[str, dict[str, Any]]:
+    """The shorthand table as written: short form -> ``{"means": str, "reason": str}``."""
+    table = load("shorthand")
+    for key, entry in table.items():
+        if not isinstance(key, str) or key != key.lower() or not key.isalpha() or not isinstance(entry, dict):
+            raise ValueError(f"shorthand: bad entry {key!r} (a lower-case word)")
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise ValueError(f"shorthand: {key!r} has no reason")
+        if not isinstance(entry.get("means"), str) or not entry["means"].strip():
+            raise ValueError(f"shorthand: {key!r} needs the word meant under 'means'")
+    return table
+
+
+@lru_cache(maxsize=1)
+def shorthand() -> Mapping[str, str]:
+    """Chat shorthand -> the word meant (loaded once; read-only)."""
+    return MappingProxyType({key: entry["means"] for key, entry in shorthand_entries().items()})
