@@ -114,10 +114,12 @@ class Assistant:
             if len({p.organisation for p in plans}) == 1:  # read on as if the name had been spelt right
                 question = re.sub(rf"\b{re.escape(typed)}\b", plans[0].organisation, question)
         question, respelt = self.speller.correct(question)  # "worskhops": the word meant
+        # a plan named by its period ("the BSEC plan for July 2011 - June 2013") asks nothing of that time
+        asked = without_plan_periods(question, plans)
         # the new words say what is asked, even in a follow-up; read with the plans they name as a slot
-        intent = self.intents.classify(question, np.asarray(self.embedder.embed_query(mask_plans(question)),
-                                                            dtype=np.float32))
-        reading = read_question(question, as_of=as_of, has_history=last is not None)
+        intent = self.intents.classify(asked, np.asarray(self.embedder.embed_query(mask_plans(asked)),
+                                                         dtype=np.float32))
+        reading = read_question(asked, as_of=as_of, has_history=last is not None)
         kind = choose_kind(intent, reading.route)
         resolved = question
         follow_up = last is not None and (reading.follow_up or refers_back(question))
@@ -238,6 +240,19 @@ def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
         dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
         keep |= {p.id for p in (dated or group)}
     return [p for p in named if p.id in keep]
+
+
+def without_plan_periods(question: str, plans: list[Plan]) -> str:
+    """The question without the periods of the plans it names when they are spans ("for July 2011 - June
+    2013", "2018-2020"): there they name the plan, and read as a time window they would make a question
+    about its content a deadline question. A single year is left: "due in 2021" may be the window."""
+    for p in plans:
+        parts = re.findall(r"[A-Za-z]+|\d+", p.period)
+        if sum(x.isdigit() for x in parts) < 2:
+            continue
+        span = r"[\s,/–—-]*(?:to\s+|until\s+)?".join(re.escape(x) for x in parts)
+        question = re.sub(rf"(?:\b(?:for|of|from|covering|in)\s+)?\(?\b{span}\b\)?", " ", question, flags=re.I)
+    return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(question.split()))
 
 
 def years_named(question: str, organisations: Collection[str] = ()) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from assistant import vocab
 from assistant.compose import shorten
 from assistant.route import read_question
-from assistant.service import years_named
+from assistant.service import without_plan_periods, years_named
 from assistant.spelling import write_out_shorthand
 
 
@@ -91,3 +91,15 @@ def test_who_questions_in_chat_words_are_answered_and_unwritten_facts_refused(as
         a = assistant.ask(q)
         assert a.refused, q
         assert a.citations, q  # what the plans do say nearby is still shown
+
+
+@pytest.mark.slow
+def test_a_plan_named_by_its_period_is_not_a_deadline_question(assistant):
+    q = "what does the bsec plan for july 2011 - june 2013 say about corruption?"
+    plans = assistant.plans_named_in(q)
+    assert without_plan_periods(q, plans) == "what does the bsec plan say about corruption?"
+    assert without_plan_periods("what is due in 2021 in the bsec 2021 plan?",
+                                assistant.plans_named_in("bsec 2021")) == "what is due in 2021 in the bsec 2021 plan?"
+    a = assistant.ask(q)
+    assert a.meta["answered_as"] != "deadline" and not a.answer.startswith("Nothing in the plans falls due")
+    assert "corruption" in a.answer.lower()
