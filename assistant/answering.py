@@ -35,7 +35,7 @@ from assistant.compose import (
 from assistant.evidence import DATE_DAY, MONEY_WORDS, SYNONYMS, Unit, focus_terms, has_answer_type, stem, units_of
 from assistant.kinds.base import Context
 from assistant.models import Answer
-from assistant.names import NameTable, title_names
+from assistant.names import NameTable, plan_years, title_names
 from assistant.policy import (
     ACTION_RECORD_BONUS,
     ANSWER_BUDGET,
@@ -170,7 +170,7 @@ class Answerer:
     def prepare(self, question: str, plans: list[Plan]) -> Query:
         plan_words = {w for p in plans for w in query_terms(f"{p.organisation} {p.title} {p.period}")}
         # a plan's years as chat shortens them ("bsec 21", "2011-13") name the plan, not a topic
-        plan_words |= {y[2:] for p in plans for y in re.findall(r"(?:19|20)\d\d", f"{p.title} {p.period}")}
+        plan_words |= {y[2:] for p in plans for y in plan_years(p)}
         # a plan's names in any form ("the western balkans plan": its "Western Balkan") are not topic words
         name_stems = {stem(w) for p in plans for n in {p.organisation.lower()} | title_names(p) for w in n.split()}
         asked, aside = set_aside(question)  # what the question sets aside is not searched for

@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from indexer.models import Plan
 
@@ -64,3 +64,22 @@ def title_names(plan: Plan) -> set[str]:
             if not b.endswith("s"):  # the adjective names the region too: the "Western Balkans"
                 out.add(f"{a} {b}s".lower())
     return out
+
+
+def plan_years(plan: Plan) -> set[str]:
+    """The years a plan's title and period name ("July 2011 - June 2013": 2011 and 2013)."""
+    return set(re.findall(r"(?:19|20)\d\d", f"{plan.period} {plan.title}"))
+
+
+def years_named(question: str, organisations: Collection[str] = ()) -> set[str]:
+    """The years a question names, as four digits: written in full ("2021"), as the second year of a span
+    written short ("2011-13": 2011 and 2013), or as two digits right after an organisation's name, as
+    people shorten a plan in chat ("bsec 21", "BSEC '21"). A two-digit number elsewhere is an action or
+    a count, not a year."""
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    for century, yy in re.findall(r"\b(19|20)\d\d\s*[-–/]\s*(\d\d)\b(?![-–/.]\d)", question):
+        years.add(century + yy)
+    for org in organisations:
+        for yy in re.findall(rf"\b{re.escape(org)}\s*['’-]?\s*(\d\d)\b(?![-–/.:]?\d)", question, re.I):
+            years.add(("20" if int(yy) < 70 else "19") + yy)
+    return years

@@ -72,9 +72,9 @@ _PERSON = re.compile(r"\b(?:name of the (?:\w+ ){0,2}(?:person|official|officer|
                      r"who (?:chair|head|preside)(?:s|ed)?|who(?:'s|’s| is| was) (?:the )?(?:chair\w*|head|"
                      r"president|director|secretary[- ]general|minister) (?:of|at))\b", re.I)
 # the thing a "what / which NOUN …" question asks for, where the noun is followed by the question's
-# verb ("what languages will …", "what salary does …") or "of" ("what percentage of …")
-# the noun a question asks for: "what X does …", "which X in Ankara …" ("what is the X of …" is left out:
-# its X is as often a frame, "the role of", "the status of", as a kind of fact)
+# verb ("what languages will …", "what salary does …"), "of" ("what percentage of …") or a place's
+# preposition ("which hotel in Ankara …"); "what is the X of …" is left out: its X is as often a frame
+# ("the role of", "the status of") as a kind of fact
 _ASKED_NOUN = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+)?(?:what|which)\s+([a-z]+)\s+(?:does|do|did|is|are|was|were|"
                          r"will|would|can|could|should|has|have|of|in|at|on|[a-z]{2,}s)\b", re.I)
 # a question after contact details: a number to call, an e-mail or web address

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -35,7 +35,7 @@ from assistant.kinds.base import Ask, Context
 from assistant.kinds.order import EVIDENCE_ROUTES, build_kinds, choose_kind
 from assistant.kinds.overview import matched_aspect
 from assistant.models import Answer
-from assistant.names import NameTable, title_names
+from assistant.names import NameTable, plan_years, title_names, years_named
 from assistant.policy import FURTHER_PART_LINES, INTENT_CLOSE, MAX_ANSWER, check_question
 from assistant.retrieve import STOPWORDS, HybridRetriever
 from assistant.route import Route, question_parts, read_question, without_instructions, without_opener
@@ -237,7 +237,7 @@ def _of_the_years(named: list[Plan], question: str) -> list[Plan]:
         by_org.setdefault(p.organisation, []).append(p)
     keep: set[str] = set()
     for group in by_org.values():
-        dated = [p for p in group if years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title))]
+        dated = [p for p in group if years & plan_years(p)]
         keep |= {p.id for p in (dated or group)}
     return [p for p in named if p.id in keep]
 
@@ -253,20 +253,6 @@ def without_plan_periods(question: str, plans: list[Plan]) -> str:
         span = r"[\s,/–—-]*(?:to\s+|until\s+)?".join(re.escape(x) for x in parts)
         question = re.sub(rf"(?:\b(?:for|of|from|covering|in)\s+)?\(?\b{span}\b\)?", " ", question, flags=re.I)
     return re.sub(r"\s+([?!.,;:])", r"\1", " ".join(question.split()))
-
-
-def years_named(question: str, organisations: Collection[str] = ()) -> set[str]:
-    """The years a question names, as four digits: written in full ("2021"), as the second year of a span
-    written short ("2011-13": 2011 and 2013), or as two digits right after an organisation's name, as
-    people shorten a plan in chat ("bsec 21", "BSEC '21"). A two-digit number elsewhere is an action or
-    a count, not a year."""
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
-    for century, yy in re.findall(r"\b(19|20)\d\d\s*[-–/]\s*(\d\d)\b(?![-–/.]\d)", question):
-        years.add(century + yy)
-    for org in organisations:
-        for yy in re.findall(rf"\b{re.escape(org)}\s*['’-]?\s*(\d\d)\b(?![-–/.:]?\d)", question, re.I):
-            years.add(("20" if int(yy) < 70 else "19") + yy)
-    return years
 
 
 class PlanNames:

@@ -23,7 +23,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -89,17 +89,24 @@ def phrases(name: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
+def _table(name: str, means_ok: Callable[[Any], bool], means_what: str,
+           key_ok: Callable[[str], bool] = lambda key: True, key_what: str = "") -> dict[str, dict[str, Any]]:
+    """A table file (key -> ``{"means": ..., "reason": str}``) as written, each entry checked: the key
+    (``key_ok``), a reason, and what it means (``means_ok``); a ValueError names the first bad entry."""
+    table = load(name)
+    for key, entry in table.items():
+        if not isinstance(key, str) or not key_ok(key) or not isinstance(entry, dict):
+            raise ValueError(f"{name}: bad entry {key!r}{key_what}")
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise ValueError(f"{name}: {key!r} has no reason")
+        if not means_ok(entry.get("means")):
+            raise ValueError(f"{name}: {key!r} needs {means_what} under 'means'")
+    return table
+
+
 def synonym_entries() -> dict[str, dict[str, Any]]:
     """The synonym table as written: question word -> ``{"means": [...], "reason": str}``."""
-    table = load("synonyms")
-    for key, entry in table.items():
-        if not isinstance(key, str) or not isinstance(entry, dict):
-            raise ValueError(f"synonyms: bad entry {key!r}")
-        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
-            raise ValueError(f"synonyms: {key!r} has no reason")
-        if not entry.get("means") or not all(isinstance(m, str) for m in entry["means"]):
-            raise ValueError(f"synonyms: {key!r} needs a list of wordings under 'means'")
-    return table
+    return _table("synonyms", lambda m: bool(m) and all(isinstance(x, str) for x in m), "a list of wordings")
 
 
 @lru_cache(maxsize=1)
@@ -110,15 +117,8 @@ def synonyms() -> Mapping[str, tuple[str, ...]]:
 
 def shorthand_entries() -> dict[str, dict[str, Any]]:
     """The shorthand table as written: short form -> ``{"means": str, "reason": str}``."""
-    table = load("shorthand")
-    for key, entry in table.items():
-        if not isinstance(key, str) or key != key.lower() or not key.isalpha() or not isinstance(entry, dict):
-            raise ValueError(f"shorthand: bad entry {key!r} (a lower-case word)")
-        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
-            raise ValueError(f"shorthand: {key!r} has no reason")
-        if not isinstance(entry.get("means"), str) or not entry["means"].strip():
-            raise ValueError(f"shorthand: {key!r} needs the word meant under 'means'")
-    return table
+    return _table("shorthand", lambda m: isinstance(m, str) and bool(m.strip()), "the word meant",
+                  key_ok=lambda key: key == key.lower() and key.isalpha(), key_what=" (a lower-case word)")
 
 
 @lru_cache(maxsize=1)

@@ -133,8 +133,7 @@ def tables(scale: dict, by_mode: dict[str, list[dict]]) -> str:
     for m, rs in by_mode.items():
         for r in rs:
             mc = r.get("machine") or scale.get("machine", {})
-            isa = f" ({', '.join(mc['isa'])})" if mc.get("isa") else ""
-            hosts.setdefault(f"{mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('cpu', '')}{isa}, "
+            hosts.setdefault(f"{mc.get('cores')} cores, {mc.get('memory_gb')} GB, {mc.get('cpu', '')}{_isa(mc)}, "
                              f"Python {mc.get('python')}", []).append(f"×{r['scale']:g} {m}")
     lines = [x for h, rows in hosts.items()
              for x in (f"Machine: {h}." if len(hosts) == 1 else f"Machine for {', '.join(rows)}: {h}.", "")]
@@ -193,11 +192,15 @@ def readme_table(by_mode: dict[str, list[dict]]) -> str:
 EMB_START, EMB_END = "<!-- embedder:start -->", "<!-- embedder:end -->"
 
 
+def _isa(machine: dict) -> str:
+    """' (avx2, avx512f)': the vector units a result's machine entry lists, or nothing."""
+    return f" ({', '.join(machine['isa'])})" if machine.get("isa") else ""
+
+
 def _host(d: dict) -> str:
     """'a 2-core Intel(R) Xeon(R) Processor (avx2, avx512f)' from a result's machine entry."""
     m = d.get("machine", {})
-    isa = f" ({', '.join(m['isa'])})" if m.get("isa") else ""
-    return f"a {m.get('cores', '?')}-core {m.get('cpu') or 'unknown CPU'}{isa}"
+    return f"a {m.get('cores', '?')}-core {m.get('cpu') or 'unknown CPU'}{_isa(m)}"
 
 
 def embedder_tables() -> str:

@@ -11,8 +11,9 @@ import pytest
 
 from assistant import vocab
 from assistant.compose import shorten
+from assistant.names import years_named
 from assistant.route import read_question
-from assistant.service import without_plan_periods, years_named
+from assistant.service import without_plan_periods
 from assistant.spelling import write_out_shorthand
 
 

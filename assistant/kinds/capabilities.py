@@ -19,6 +19,7 @@ from collections import Counter
 from assistant.compose import Citations, cite_only_what_is_shown, cut_at_line
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
+from assistant.names import plan_years
 from assistant.plan_cards import PlanCard, clip, plan_card, words
 from assistant.policy import OVERVIEW_BUDGET
 from assistant.retrieve import query_terms
@@ -88,7 +89,7 @@ def named_plans(ask: Ask, ctx: Context) -> list:
     named = {p.id for p in ask.plans}
     years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
     for p in ctx.plans:
-        if years and not years & set(re.findall(r"(?:19|20)\d\d", p.period + " " + p.title)):
+        if years and not years & plan_years(p):
             continue
         caps = [w.lower() for w in re.findall(r"\b[A-Z][a-z]{3,}\b", p.title) if w.lower() not in _STOP]
         pairs = [f"{a} {b}" for a, b in zip(caps, caps[1:])]
