@@ -189,6 +189,9 @@ def test_capabilities(assistant, ctx):
     assert example and example.group(1) in numbers  # a real action number, not a canned one
     bsec = kind.answer(ask_of(assistant, "do you cover BSEC?", "capabilities"), ctx)
     assert bsec.answer.startswith("Yes") and "2011" in bsec.answer.splitlines()[0] and "2021" in bsec.answer
+    # a year written short names that plan only, as the question reader reads it ("bsec 21")
+    short = kind.answer(ask_of(assistant, "do you cover bsec 21?", "capabilities"), ctx)
+    assert short.answer.splitlines()[0].startswith("Yes — I cover BSEC 2021.")
     other = kind.answer(ask_of(assistant, "do you cover the Arctic Council?", "capabilities"), ctx)
     assert other.answer.startswith("No") and not other.refused
     assert kind.answer(ask_of(assistant, "Who drives 3.2 in the WBCSCi plan?", "driver"), ctx) is None

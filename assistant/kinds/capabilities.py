@@ -19,7 +19,7 @@ from collections import Counter
 from assistant.compose import Citations, cite_only_what_is_shown, cut_at_line
 from assistant.kinds.base import Ask, Context
 from assistant.models import Answer
-from assistant.names import plan_years
+from assistant.names import plan_years, years_named
 from assistant.plan_cards import PlanCard, clip, plan_card, words
 from assistant.policy import OVERVIEW_BUDGET
 from assistant.retrieve import query_terms
@@ -87,7 +87,7 @@ def named_plans(ask: Ask, ctx: Context) -> list:
     a named plan's organisation ("the Black Sea material" is all of BSEC's plans)."""
     q = ask.question.lower()
     named = {p.id for p in ask.plans}
-    years = set(re.findall(r"\b(?:19|20)\d\d\b", q))
+    years = years_named(q, {p.organisation.lower() for p in ctx.plans})  # "bsec 21" as "BSEC 2021"
     for p in ctx.plans:
         if years and not years & plan_years(p):
             continue
