@@ -104,3 +104,14 @@ def test_a_plan_named_by_its_period_is_not_a_deadline_question(assistant):
     a = assistant.ask(q)
     assert a.meta["answered_as"] != "deadline" and not a.answer.startswith("Nothing in the plans falls due")
     assert "corruption" in a.answer.lower()
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"orgs": {"means": "organisations"}}, "'orgs' has no reason"),
+    ({"orgs": {"means": "", "reason": "the chat plural of organisation"}}, "needs the word meant"),
+    ({"Orgs": {"means": "organisations", "reason": "the chat plural of organisation"}}, "a lower-case word"),
+])
+def test_a_bad_shorthand_entry_is_refused_with_a_sentence(monkeypatch, table, message):
+    monkeypatch.setattr(vocab, "load", lambda name: table)
+    with pytest.raises(ValueError, match=message):
+        vocab.shorthand_entries()
